@@ -1,0 +1,224 @@
+"""The `Corpus` object: every table of DESIGN.md as a lazy, cached attribute.
+
+In a notebook:
+
+    from analysis import load_corpus
+    corpus = load_corpus("seeds/")
+    corpus.documents, corpus.paragraphs, corpus.removed_lines, corpus.rejected
+    corpus.sentences, corpus.tokens, corpus.mentions     # parsed once, then from .cache/
+
+Analysis modules register their table builders in `TABLE_BUILDERS`, so `export` and the
+notebooks see new tables without changes here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from . import annotate
+from .cache import ANNOTATION_TABLES, CHUNK_DOCS, PROJECT_ROOT, AnnotationCache, default_cache_dir, text_key
+from .corpus import CleanTables, CorpusError, read_corpus
+
+# name -> function(corpus) -> DataFrame; filled by the analysis modules (entities, quotes, …)
+TABLE_BUILDERS: dict[str, Callable[["Corpus"], pd.DataFrame]] = {}
+BASE_TABLES = ("documents", "paragraphs", "removed_lines", "rejected") + ANNOTATION_TABLES
+
+
+def resolve_corpus_path(path: str | Path) -> Path:
+    """A corpus path as given, or relative to the project root (so notebooks find `seeds/`)."""
+    path = Path(path).expanduser()
+    if path.exists() or path.is_absolute():
+        return path
+    candidate = PROJECT_ROOT / path
+    return candidate if candidate.exists() else path
+
+
+def annotate_corpus(
+    documents: pd.DataFrame,
+    paragraphs: pd.DataFrame,
+    *,
+    cache_dir: str | Path | None = None,
+    n_process: int = 1,
+    batch_size: int = 64,
+    progress: bool = True,
+    nlp=None,
+) -> dict[str, pd.DataFrame]:
+    """Sentences, tokens and mentions of the corpus, parsing only documents not in the cache."""
+    nlp = nlp or annotate.load_model()
+    cache = AnnotationCache(Path(cache_dir or default_cache_dir()), f"{annotate.model_tag(nlp)}-a{annotate.ANNOTATION_VERSION}")
+    doc_ids = list(documents["doc_id"])
+    keys = [text_key(t) for t in documents["text"]]
+    assembled = cache.corpus_dir(doc_ids, keys)
+    if (tables := cache.load_corpus_tables(assembled)) is not None:
+        return tables
+
+    known = cache.known_keys()
+    todo = documents[[k not in known for k in keys]].drop_duplicates("text")
+    if len(todo):
+        _parse_into_cache(todo, paragraphs, cache, nlp, n_process, batch_size, progress)
+        known = cache.known_keys()
+    wanted = set(keys)
+    tables = {}
+    for table in ANNOTATION_TABLES:
+        rows = cache.read_chunks({known[k] for k in wanted if k in known}, table, wanted)
+        if rows is None or set(keys) - set(known):  # a chunk went missing or broke: rebuild
+            return annotate_corpus(documents, paragraphs, cache_dir=cache_dir, n_process=n_process,
+                                   batch_size=batch_size, progress=progress, nlp=nlp)
+        tables[table] = _attach_doc_ids(rows, doc_ids, keys, table)
+    cache.save_corpus_tables(assembled, tables)
+    return tables
+
+
+def _parse_into_cache(todo, paragraphs, cache: AnnotationCache, nlp, n_process, batch_size, progress) -> None:
+    """Parse the documents in `todo`, writing a cache chunk every CHUNK_DOCS documents."""
+    from tqdm.auto import tqdm
+
+    key_of = {d: text_key(t) for d, t in zip(todo["doc_id"], todo["text"])}
+    paragraphs = paragraphs[paragraphs["doc_id"].isin(key_of)]
+    bar = tqdm(total=len(todo), desc="spaCy", unit="article", disable=not progress or len(todo) <= 5)
+    pending: dict[str, list[pd.DataFrame]] = {t: [] for t in ANNOTATION_TABLES}
+    pending_keys: list[str] = []
+    for doc_id, frames in annotate.annotate_documents(todo, paragraphs, nlp, n_process=n_process, batch_size=batch_size):
+        for table, frame in frames.items():
+            pending[table].append(frame.drop(columns="doc_id").assign(doc_key=key_of[doc_id]))
+        pending_keys.append(key_of[doc_id])
+        bar.update(1)
+        if len(pending_keys) >= CHUNK_DOCS:
+            cache.write_chunk(pending, pending_keys)
+            pending, pending_keys = {t: [] for t in ANNOTATION_TABLES}, []
+    # Documents with no paragraph to parse still get an (empty) entry, so they count as done.
+    done = set(pending_keys) | set(cache.known_keys())
+    pending_keys += [k for k in key_of.values() if k not in done]
+    if pending_keys:
+        cache.write_chunk(pending, pending_keys)
+    bar.close()
+
+
+def _attach_doc_ids(rows: pd.DataFrame, doc_ids: list[str], keys: list[str], table: str) -> pd.DataFrame:
+    """Replace `doc_key` by the corpus's doc ids (one text may appear under several names)."""
+    columns = {"sentences": annotate.SENTENCE_COLUMNS, "tokens": annotate.TOKEN_COLUMNS,
+               "mentions": annotate.MENTION_COLUMNS}[table]
+    ids = pd.DataFrame({"doc_id": doc_ids, "doc_key": keys, "_order": range(len(doc_ids))})
+    if rows is None or rows.empty:
+        return pd.DataFrame(columns=columns)
+    merged = ids.merge(rows, on="doc_key", how="inner")
+    order = {"sentences": "sent_id", "tokens": "i", "mentions": "mention_id"}[table]
+    merged = merged.sort_values(["_order", order], kind="stable")
+    return merged[columns].reset_index(drop=True)
+
+
+class Corpus:
+    """A corpus and its tables, computed on first access and cached on disk.
+
+    Parameters: `path` (folder of articles, or a .jsonl/.csv file), `cache_dir`
+    (default `.cache/` at the project root), `processes` (spaCy workers), `progress`.
+    """
+
+    def __init__(self, path: str | Path, *, cache_dir: str | Path | None = None,
+                 processes: int = 1, batch_size: int = 64, progress: bool = True):
+        self.path = resolve_corpus_path(path)
+        if not self.path.exists():
+            raise CorpusError(f"no such corpus: {path} (give a folder of .txt/.html files or a .jsonl/.csv file)")
+        self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
+        self.processes = processes
+        self.batch_size = batch_size
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+
+    def __repr__(self) -> str:
+        return f"Corpus({str(self.path)!r})"
+
+    @property
+    def name(self) -> str:
+        return self.path.stem if self.path.is_file() else self.path.resolve().name
+
+    # -- reading and cleaning ----------------------------------------------------
+    @cached_property
+    def _clean(self) -> CleanTables:
+        start = time.perf_counter()
+        tables = read_corpus(self.path)
+        self.timings["read_clean"] = time.perf_counter() - start
+        return tables
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        return self._clean.documents
+
+    @property
+    def paragraphs(self) -> pd.DataFrame:
+        return self._clean.paragraphs
+
+    @property
+    def removed_lines(self) -> pd.DataFrame:
+        return self._clean.removed_lines
+
+    @property
+    def rejected(self) -> pd.DataFrame:
+        return self._clean.rejected
+
+    # -- annotation ------------------------------------------------------------
+    @cached_property
+    def _annotation(self) -> dict[str, pd.DataFrame]:
+        start = time.perf_counter()
+        tables = annotate_corpus(self.documents, self.paragraphs, cache_dir=self.cache_dir,
+                                 n_process=self.processes, batch_size=self.batch_size, progress=self.progress)
+        self.timings["annotate"] = time.perf_counter() - start
+        return tables
+
+    @property
+    def sentences(self) -> pd.DataFrame:
+        return self._annotation["sentences"]
+
+    @property
+    def tokens(self) -> pd.DataFrame:
+        return self._annotation["tokens"]
+
+    @cached_property
+    def mentions(self) -> pd.DataFrame:
+        return TABLE_BUILDERS["mentions"](self) if "mentions" in TABLE_BUILDERS else self._annotation["mentions"]
+
+    # -- analysis tables registered by other modules -------------------------------
+    def table(self, name: str) -> pd.DataFrame:
+        """Any table by name: the base tables above or one registered in TABLE_BUILDERS."""
+        if name in BASE_TABLES:
+            return getattr(self, name)
+        if name not in TABLE_BUILDERS:
+            raise KeyError(f"unknown table {name!r}; known: {', '.join(self.table_names())}")
+        cache = self.__dict__.setdefault("_tables", {})
+        if name not in cache:
+            cache[name] = TABLE_BUILDERS[name](self)
+        return cache[name]
+
+    def __getattr__(self, name: str):
+        if name.startswith("_") or name not in TABLE_BUILDERS:
+            raise AttributeError(name)
+        return self.table(name)
+
+    @staticmethod
+    def table_names() -> list[str]:
+        return list(BASE_TABLES) + [n for n in TABLE_BUILDERS if n not in BASE_TABLES]
+
+    def summary(self) -> dict:
+        """The facts a notebook states right after loading."""
+        docs = self.documents
+        dates = docs["date"].dropna()
+        return {
+            "corpus": self.name,
+            "articles": len(docs),
+            "rejected inputs": len(self.rejected),
+            "removed lines": len(self.removed_lines),
+            "paragraphs": len(self.paragraphs),
+            "words": int(docs["n_words"].sum()) if len(docs) else 0,
+            "dates": f"{dates.min()} … {dates.max()}" if len(dates) else "none found",
+            "not French": int((docs["language"] != "fr").sum()),
+        }
+
+
+def load_corpus(path: str | Path = "seeds/", **options) -> Corpus:
+    """Open a corpus (folder of articles, or a .jsonl/.csv file); tables load lazily."""
+    return Corpus(path, **options)
