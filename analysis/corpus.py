@@ -87,6 +87,7 @@ class CleanTables:
     paragraphs: pd.DataFrame
     removed_lines: pd.DataFrame
     rejected: pd.DataFrame
+    sources: dict[str, str] = field(default_factory=dict)  # doc_id -> decoded source text, for checking
 
 
 # --------------------------------------------------------------------------- decoding
@@ -426,29 +427,27 @@ def _is_quoted(line: str) -> bool:
     return len(s) > 2 and s[0] in QUOTE_CHARS and s[-1] in QUOTE_CHARS
 
 
+_LANGUAGE_WORDS: dict[str, frozenset] | None = None
+
+
 def language_signal(text: str) -> tuple[str, float]:
-    """Guess the language from the share of stop words (French vs English vs German).
+    """Guess the language from the share of function words (data/language_stopwords.yaml).
 
-    Why stop words: function words make up about 40% of running French text and are
-    different in each language, so the measure is easy to explain in class. Returns the
-    language code and the share of French stop words among the words.
+    Why function words: they make up about 40% of running text and differ between
+    languages, so the measure is easy to explain in class. Returns the language code
+    (`unknown` for texts too short to tell) and the share of French function words.
     """
-    from spacy.lang.de.stop_words import STOP_WORDS as DE
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.fr.stop_words import STOP_WORDS as FR
-
+    global _LANGUAGE_WORDS
+    if _LANGUAGE_WORDS is None:
+        _LANGUAGE_WORDS = {lang: frozenset(map(str, words)) for lang, words in load_yaml("language_stopwords.yaml").items()}
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text[:20000])]
     if not words:
         return "unknown", 0.0
-    shares = {lang: sum(w in stops for w in words) / len(words) for lang, stops in
-              (("fr", FR), ("en", EN), ("de", DE))}
+    shares = {lang: sum(w in stops for w in words) / len(words) for lang, stops in _LANGUAGE_WORDS.items()}
     best = max(shares, key=shares.get)
     if len(words) < 8 or shares[best] < 0.15:
-        return "unknown", round(shares["fr"], 3)
-    # Short words such as "a", "des", "die", "on" are shared: French must clearly lead.
-    if best != "fr" and shares["fr"] >= shares[best] - 0.05:
-        best = "fr"
-    return best, round(shares["fr"], 3)
+        return "unknown", round(shares.get("fr", 0.0), 3)
+    return best, round(shares.get("fr", 0.0), 3)
 
 
 # --------------------------------------------------------------------------- cleaning
@@ -589,6 +588,7 @@ def read_corpus(corpus: str | Path, progress: bool = False) -> CleanTables:
     repeated = _repeated_short_lines(raws)
     docs, paras, removed = [], [], []
     seen_text: dict[str, str] = {}
+    sources = {raw.doc_id: raw.text for raw in raws}
     for raw in raws:
         doc, para_rows, removed_rows = clean_document(raw, rules, repeated)
         removed.extend(removed_rows)
@@ -616,10 +616,11 @@ def read_corpus(corpus: str | Path, progress: bool = False) -> CleanTables:
         paragraphs=pd.DataFrame(paras, columns=PARAGRAPH_COLUMNS),
         removed_lines=pd.DataFrame(removed, columns=REMOVED_COLUMNS),
         rejected=pd.DataFrame(rejected, columns=REJECTED_COLUMNS),
+        sources=sources,
     )
 
 
-def line_accounting(tables: CleanTables, raw_text: str, doc_id: str) -> pd.DataFrame:
+def line_accounting(tables: CleanTables, doc_id: str) -> pd.DataFrame:
     """Where did every non-blank line of a source text go? One row per line, for checking.
 
     Columns: line_no, text, fate (`title`, `byline`, `date`, `paragraph N`, `removed: reason`
@@ -636,7 +637,7 @@ def line_accounting(tables: CleanTables, raw_text: str, doc_id: str) -> pd.DataF
     for row in tables.removed_lines[tables.removed_lines.doc_id == doc_id].itertuples():
         fates.setdefault(row.line_no, f"removed: {row.reason}")
     rows = []
-    for no, line in enumerate(raw_text.replace("\r\n", "\n").split("\n"), start=1):
+    for no, line in enumerate(tables.sources[doc_id].split("\n"), start=1):
         if line.strip():
             rows.append({"line_no": no, "text": line.strip(), "fate": fates.get(no, "LOST")})
     return pd.DataFrame(rows, columns=["line_no", "text", "fate"])

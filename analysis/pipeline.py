@@ -146,6 +146,11 @@ class Corpus:
         return tables
 
     @property
+    def clean_tables(self) -> CleanTables:
+        """The cleaner's output, including each article's source text (for checking views)."""
+        return self._clean
+
+    @property
     def documents(self) -> pd.DataFrame:
         return self._clean.documents
 
