@@ -8,14 +8,13 @@ STAMP  := $(VENV)/.installed
 CORPUS ?= seeds
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help install report test lab export bench browser clean
+.PHONY: help install report test lab export clean
 
 help:
 	@echo "make report   build every figure (figures/) and HTML report (reports/) from $(CORPUS)"
 	@echo "make test     run the whole test suite, notebooks included"
 	@echo "make lab      open the notebooks in JupyterLab"
 	@echo "make export   write every table as CSV into out/ (CORPUS=path to change the corpus)"
-	@echo "make bench    speed benchmark on the 2,000-article corpus"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,8 +37,6 @@ lab: $(STAMP)
 export: $(STAMP)
 	$(PY) -m analysis export --corpus $(CORPUS) --out out
 
-bench: $(STAMP)
-	$(PY) -m analysis bench
 
 clean:
 	rm -rf reports .cache out
