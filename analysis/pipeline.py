@@ -26,6 +26,8 @@ from .corpus import CleanTables, CorpusError, read_corpus
 
 # name -> function(corpus) -> DataFrame; filled by the analysis modules (entities, quotes, …)
 TABLE_BUILDERS: dict[str, Callable[["Corpus"], pd.DataFrame]] = {}
+_COLUMNS = {"sentences": annotate.SENTENCE_COLUMNS, "tokens": annotate.TOKEN_COLUMNS,
+            "mentions": annotate.MENTION_COLUMNS}
 BASE_TABLES = ("documents", "paragraphs", "removed_lines", "rejected") + ANNOTATION_TABLES
 
 
@@ -49,6 +51,8 @@ def annotate_corpus(
     nlp=None,
 ) -> dict[str, pd.DataFrame]:
     """Sentences, tokens and mentions of the corpus, parsing only documents not in the cache."""
+    if documents.empty:
+        return {name: pd.DataFrame(columns=_COLUMNS[name]) for name in ANNOTATION_TABLES}
     nlp = nlp or annotate.load_model()
     cache = AnnotationCache(Path(cache_dir or default_cache_dir()), f"{annotate.model_tag(nlp)}-a{annotate.ANNOTATION_VERSION}")
     doc_ids = list(documents["doc_id"])
@@ -101,8 +105,7 @@ def _parse_into_cache(todo, paragraphs, cache: AnnotationCache, nlp, n_process, 
 
 def _attach_doc_ids(rows: pd.DataFrame, doc_ids: list[str], keys: list[str], table: str) -> pd.DataFrame:
     """Replace `doc_key` by the corpus's doc ids (one text may appear under several names)."""
-    columns = {"sentences": annotate.SENTENCE_COLUMNS, "tokens": annotate.TOKEN_COLUMNS,
-               "mentions": annotate.MENTION_COLUMNS}[table]
+    columns = _COLUMNS[table]
     ids = pd.DataFrame({"doc_id": doc_ids, "doc_key": keys, "_order": range(len(doc_ids))})
     if rows is None or rows.empty:
         return pd.DataFrame(columns=columns)
