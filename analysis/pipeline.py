@@ -7,15 +7,17 @@ In a notebook:
     corpus.documents, corpus.paragraphs, corpus.removed_lines, corpus.rejected
     corpus.sentences, corpus.tokens, corpus.mentions     # parsed once, then from .cache/
 
-Analysis modules register their table builders in `TABLE_BUILDERS`, so `export` and the
-notebooks see new tables without changes here.
+Analysis modules (listed in `ANALYSIS_MODULES`) each define `TABLES`, a dict from table name
+to a function `corpus -> DataFrame`; the Corpus collects them on first use, so `export` and
+the notebooks see new tables without changes here.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from functools import cached_property
+from functools import cache, cached_property
+from importlib import import_module
 from pathlib import Path
 
 import pandas as pd
@@ -24,11 +26,26 @@ from . import annotate
 from .cache import ANNOTATION_TABLES, CHUNK_DOCS, PROJECT_ROOT, AnnotationCache, default_cache_dir, text_key
 from .corpus import CleanTables, CorpusError, read_corpus
 
-# name -> function(corpus) -> DataFrame; filled by the analysis modules (entities, quotes, …)
-TABLE_BUILDERS: dict[str, Callable[["Corpus"], pd.DataFrame]] = {}
+# Modules that turn tables into tables; each defines TABLES = {name: function(corpus) -> DataFrame}.
+ANALYSIS_MODULES = ("analysis.entities", "analysis.quotes", "analysis.framing", "analysis.readability")
 _COLUMNS = {"sentences": annotate.SENTENCE_COLUMNS, "tokens": annotate.TOKEN_COLUMNS,
             "mentions": annotate.MENTION_COLUMNS}
 BASE_TABLES = ("documents", "paragraphs", "removed_lines", "rejected") + ANNOTATION_TABLES
+
+
+@cache
+def table_builders() -> dict[str, Callable[["Corpus"], pd.DataFrame]]:
+    """name -> builder, collected from the analysis modules that exist (in pipeline order)."""
+    builders: dict[str, Callable] = {}
+    for name in ANALYSIS_MODULES:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # the module exists but one of its imports is missing
+                raise
+            continue
+        builders.update(getattr(module, "TABLES", {}))
+    return builders
 
 
 def resolve_corpus_path(path: str | Path) -> Path:
@@ -186,30 +203,39 @@ class Corpus:
     def tokens(self) -> pd.DataFrame:
         return self._annotation["tokens"]
 
-    @cached_property
+    @property
+    def raw_mentions(self) -> pd.DataFrame:
+        """spaCy's entities as they come out of the model (before canonical names and sides)."""
+        return self._annotation["mentions"]
+
+    @property
     def mentions(self) -> pd.DataFrame:
-        return TABLE_BUILDERS["mentions"](self) if "mentions" in TABLE_BUILDERS else self._annotation["mentions"]
+        """Entity mentions: resolved by analysis.entities when it is there, else spaCy's raw ones."""
+        return self.table("mentions") if "mentions" in table_builders() else self.raw_mentions
 
     # -- analysis tables registered by other modules -------------------------------
     def table(self, name: str) -> pd.DataFrame:
         """Any table by name: the base tables above or one registered in TABLE_BUILDERS."""
+        builders = table_builders()
+        if name in builders:
+            computed = self.__dict__.setdefault("_tables", {})
+            if name not in computed:
+                start = time.perf_counter()
+                computed[name] = builders[name](self)
+                self.timings[name] = time.perf_counter() - start
+            return computed[name]
         if name in BASE_TABLES:
             return getattr(self, name)
-        if name not in TABLE_BUILDERS:
-            raise KeyError(f"unknown table {name!r}; known: {', '.join(self.table_names())}")
-        cache = self.__dict__.setdefault("_tables", {})
-        if name not in cache:
-            cache[name] = TABLE_BUILDERS[name](self)
-        return cache[name]
+        raise KeyError(f"unknown table {name!r}; known: {', '.join(self.table_names())}")
 
     def __getattr__(self, name: str):
-        if name.startswith("_") or name not in TABLE_BUILDERS:
+        if name.startswith("_") or name not in table_builders():
             raise AttributeError(name)
         return self.table(name)
 
     @staticmethod
     def table_names() -> list[str]:
-        return list(BASE_TABLES) + [n for n in TABLE_BUILDERS if n not in BASE_TABLES]
+        return list(BASE_TABLES) + [n for n in table_builders() if n not in BASE_TABLES]
 
     def summary(self) -> dict:
         """The facts a notebook states right after loading."""
