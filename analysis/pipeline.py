@@ -215,7 +215,7 @@ class Corpus:
 
     # -- analysis tables registered by other modules -------------------------------
     def table(self, name: str) -> pd.DataFrame:
-        """Any table by name: the base tables above or one registered in TABLE_BUILDERS."""
+        """Any table by name: the base tables above or one built by an analysis module."""
         builders = table_builders()
         if name in builders:
             computed = self.__dict__.setdefault("_tables", {})
