@@ -20,6 +20,7 @@ from spacy.vocab import Vocab
 _VOCAB = Vocab()
 
 
+@lru_cache(maxsize=200_000)
 def normalise(text: str) -> str:
     """Lower case, no accents, straight apostrophes: the form both sides are compared in."""
     text = unicodedata.normalize("NFKD", text.replace("’", "'").lower())

@@ -59,7 +59,8 @@ Measures (see `MEASURES`)
 - LIX (Björnsson 1968): words/sentence + 100 × long words/words (long = more than 6 letters);
   lower = easier. RIX (Anderson 1983): long words per sentence; lower = easier.
 - Share of rare words: words with a wordfreq Zipf frequency in French below 3.5 (fewer than
-  about 3 occurrences per million words); proper nouns and acronyms are never counted as rare.
+  about 3 occurrences per million words), their lemma too; proper nouns and acronyms are never
+  counted as rare.
 
 References
 ----------
@@ -119,8 +120,8 @@ MEASURES = {
         "easier": "higher",
         "calibrated_on": (
             "Flesch's Reading Ease (1948), calibrated on American school reading tests (McCall–Crabbs "
-            "lessons); Kandel & Moles (1958) re-scaled its coefficients for French, whose words are "
-            "longer, by comparing texts available in both languages, not by new French comprehension tests"
+            "lessons); Kandel & Moles (1958) adjusted its coefficients for French, whose words have more "
+            "syllables, working from texts in both languages, without new French comprehension tests"
         ),
         "bands": "Flesch's English bands (90+ very easy … below 30 very difficult) are borrowed from English",
         "reference": "Kandel & Moles 1958; Flesch 1948",
@@ -158,7 +159,8 @@ MEASURES = {
     },
     "share_rare_words": {
         "label": "share of rare words",
-        "formula": f"common words with wordfreq Zipf < {RARE_ZIPF_THRESHOLD} in French/words (proper nouns and acronyms never rare)",
+        "formula": (f"words whose form and lemma both have a wordfreq Zipf frequency < {RARE_ZIPF_THRESHOLD} "
+                    "in French (about 3 per million words)/words; proper nouns and acronyms are never rare"),
         "easier": "lower",
         "calibrated_on": "wordfreq's French frequencies (subtitles, Wikipedia, news, web, social media)",
         "bands": "none", "reference": "Speer et al., wordfreq",
@@ -171,6 +173,7 @@ MEASURES = {
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 _VOWELS = frozenset("aeiouyàâäéèêëîïôöûùüÿœæ")
+_VOWEL_RUN = re.compile(f"[{''.join(sorted(_VOWELS))}]+")
 _OBSTRUENTS = frozenset("bcdfgkptv")  # an obstruent + l/r cluster puts a following i/u/ou in hiatus
 _DIGRAPHS = ("ch", "ph", "th", "gn")  # one consonant sound each (for the e caduc rule)
 # Vowel letters read as ONE vowel sound. Longest first. "ay/oy/uy/ey" before a vowel also lend
@@ -315,11 +318,13 @@ def count_syllables(word: str, pos: str | None = None) -> int:
 
 
 @lru_cache(maxsize=200_000)
-def _count_cached(word: str, pos_class: str | None, elided: bool = False) -> int:
+def _count_cached(word: str, pos_class: str | None, part: bool = False) -> int:
+    """`part`: `word` is a piece of a longer written word (before an apostrophe, between
+    hyphens), so a lone consonant is silent (l', -t-) rather than a spelled letter."""
     w = word.translate(_APOSTROPHES)
     if w[:1] in "-‐‑" and any(ch.isalpha() for ch in w):  # clitic split off by spaCy: -il, -t-il (t: 0)
-        return sum(_count_cached(p, pos_class, elided=True) for p in re.split(r"[-‐‑]", w) if p)
-    if not elided:
+        return sum(_count_cached(p, pos_class, part=True) for p in re.split(r"[-‐‑]", w) if p)
+    if not part:
         w = w.strip(_EDGE_PUNCT) if not w.endswith("'") else w.lstrip(_EDGE_PUNCT)
     if not any(ch.isalpha() for ch in w) or _URL.match(w):
         return 0  # numbers, punctuation, symbols, URLs: not words
@@ -328,14 +333,14 @@ def _count_cached(word: str, pos_class: str | None, elided: bool = False) -> int
         return found
     if "'" in w:  # elision: l'Ukraine = l' (nothing) + Ukraine; jusqu'à = jusqu' (ʒys) + à
         parts = w.split("'")
-        return sum(_count_cached(p, pos_class, elided=(k < len(parts) - 1)) for k, p in enumerate(parts) if p)
+        return sum(_count_cached(p, pos_class, part=(k < len(parts) - 1)) for k, p in enumerate(parts) if p)
     parts = [p for p in re.split(r"[-‐‑–—/]", w) if p]
     if len(parts) > 1 or (parts and parts[0] != w):  # week-end = week + end; a-t-il = a + t + il
-        return sum(_count_cached(p, pos_class, elided=True) for p in parts)
+        return sum(_count_cached(p, pos_class, part=True) for p in parts)
     letters = "".join(ch for ch in w if ch.isalpha())  # "G7" -> "G": digits are not spoken here
     if _is_acronym(letters):
         return _count_acronym(letters)
-    if len(letters) == 1 and not elided:
+    if len(letters) == 1 and not part:
         return 1  # a letter standing alone: "à", "y", "plan B"
     proper = pos_class == "PROPN" or (pos_class is None and letters[0].isupper())
     return _count_word(letters.lower(), pos_class, proper)
@@ -409,7 +414,7 @@ def _count_word(w: str, pos_class: str | None, proper: bool) -> int:
         s = _drop_schwas(s)
     # 6. Count the vowel nuclei of each group of vowel letters.
     total = 0
-    for m in re.finditer(f"[{''.join(sorted(_VOWELS))}]+", s):
+    for m in _VOWEL_RUN.finditer(s):
         total += _nuclei(m.group(), s, m.start(), m.end() == len(s))
     return total
 
@@ -489,17 +494,21 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "fr")
 
 
-def is_rare_word(word: str, pos: str | None = None) -> bool:
+def is_rare_word(word: str, pos: str | None = None, lemma: str | None = None) -> bool:
     """A common word with a wordfreq Zipf frequency below `RARE_ZIPF_THRESHOLD` in French.
 
-    Proper nouns (PROPN; in the tables also any capitalised word inside a sentence) and
-    acronyms are never rare: a text about Zelensky is not
-    harder to read because his name is rare in the frequency lists.
+    wordfreq counts forms, not lemmas: "prendrons" is rare, "prendre" is not. When `lemma` is
+    given, a word is rare only if its lemma is rare too. Proper nouns (PROPN; in the tables
+    also any capitalised word inside a sentence or inside a PER/LOC/ORG entity) and acronyms
+    are never rare: a text about Zelensky is not harder because his name is rare in the lists.
     """
     w = word.translate(_APOSTROPHES).strip(_EDGE_PUNCT)
     if pos == "PROPN" or not w or _is_acronym("".join(ch for ch in w if ch.isalpha())):
         return False
-    return _zipf(w.lower()) < RARE_ZIPF_THRESHOLD
+    zipf = _zipf(w.lower())
+    if isinstance(lemma, str) and lemma.strip():
+        zipf = max(zipf, _zipf(lemma.strip().lower()))
+    return zipf < RARE_ZIPF_THRESHOLD
 
 
 def _n_letters(text: str) -> int:
@@ -511,11 +520,13 @@ def build_word_table(tokens: pd.DataFrame) -> pd.DataFrame:
 
     `role` is "word" for a counted word, "attached" for an elision (l', qu', jusqu') or a
     hyphenated clitic (-il, -t-il) that spaCy split off: its syllables count, but it forms one
-    word with its neighbour. `pos` is spaCy's, except that a capitalised word which does not
-    open its sentence is given PROPN (a name: it keeps its e caduc and is never rare). Dropped: PUNCT, NUM, SYM, SPACE tokens, tokens without a letter,
-    URLs and e-mail addresses. `is_long`: more than 6 letters; `is_rare`: see `is_rare_word`.
+    word with its neighbour. `pos` is spaCy's; for counting, a capitalised word which does not
+    open its sentence, or a token inside a PER/LOC/ORG entity (optional `ent_type` column), is
+    taken as a name (PROPN: it keeps its e caduc and is never rare). Dropped: PUNCT, NUM, SYM, SPACE tokens, tokens without a letter,
+    URLs and e-mail addresses. `is_long`: more than 6 letters; `is_rare`: see `is_rare_word`
+    (form and lemma both rare).
     """
-    cols = ["doc_id", "sent_id", "i", "text", "pos"]
+    cols = ["doc_id", "sent_id", "i", "text", "lemma", "pos", "ent_type"]
     frame = tokens.reindex(columns=cols).copy()
     if frame.empty:
         return pd.DataFrame(columns=WORD_COLUMNS)
@@ -531,14 +542,16 @@ def build_word_table(tokens: pd.DataFrame) -> pd.DataFrame:
     # (the small model often tags foreign names as NOUN): it keeps its e, and is never rare.
     first_of_sentence = ~frame.duplicated(["doc_id", "sent_id"], keep="first")
     capitalised = frame["text"].str.match(r"^[^\W\d_]") & (frame["text"].str[:1].str.isupper())
-    pos = pos.where(~(capitalised & ~first_of_sentence & ~pos.isin(["VERB", "AUX"])), "PROPN")
+    in_name = frame["ent_type"].isin(["PER", "LOC", "ORG"])  # when the tokens table has entity types
+    pos = pos.where(~((capitalised & ~first_of_sentence) | in_name) | pos.isin(["VERB", "AUX"]), "PROPN")
     attached = frame["text"].str.lower().isin(ELISIONS) | frame["text"].str.startswith(("-", "‐", "‑"))
     frame["role"] = np.where(attached, "attached", "word")
     frame["n_syllables"] = [count_syllables(t, p) for t, p in zip(frame["text"], pos)]
     frame["n_letters"] = frame["text"].map(_n_letters)
     is_word = frame["role"] == "word"
     frame["is_long"] = is_word & (frame["n_letters"] > LONG_WORD_LETTERS)
-    frame["is_rare"] = is_word & np.array([is_rare_word(t, p) for t, p in zip(frame["text"], pos)], dtype=bool)
+    rare = [is_rare_word(t, p, lem) for t, p, lem in zip(frame["text"], pos, frame["lemma"])]
+    frame["is_rare"] = is_word & np.array(rare, dtype=bool)
     return frame[WORD_COLUMNS].reset_index(drop=True)
 
 
@@ -618,6 +631,7 @@ def _count_frame(words: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def _finish(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    frame = frame.reindex(columns=list(dict.fromkeys([*frame.columns, *_COUNT_COLUMNS])))
     for col in _COUNT_COLUMNS:
         frame[col] = pd.to_numeric(frame[col]).fillna(0).astype(int)
     return _add_measures(frame)[columns].reset_index(drop=True)
@@ -719,3 +733,21 @@ def compare_with_textstat(text: str, nlp=None) -> pd.DataFrame:
         "kandel_moles": ts.flesch_reading_ease(text) if n_words else np.nan,
     }
     return pd.DataFrame({"ours": {k: ours[k] for k in theirs}, "textstat": theirs})
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables for the corpus pipeline (analysis.pipeline collects TABLES from every analysis module)
+# ---------------------------------------------------------------------------------------------
+
+
+def _corpus_readability(corpus) -> pd.DataFrame:
+    use_syllable_exceptions(corpus=corpus.path)  # the corpus's own syllable_exceptions.csv, if any
+    return build_readability(corpus.sentences, corpus.tokens)
+
+
+def _corpus_readability_paragraphs(corpus) -> pd.DataFrame:
+    use_syllable_exceptions(corpus=corpus.path)
+    return build_readability_paragraphs(corpus.sentences, corpus.tokens, corpus.paragraphs)
+
+
+TABLES = {"readability": _corpus_readability, "readability_paragraphs": _corpus_readability_paragraphs}

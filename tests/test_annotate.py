@@ -35,15 +35,16 @@ def test_offsets_index_documents_text(seeds_corpus):
         assert texts[row.doc_id][row.start_char:row.end_char] == row.text
     for row in seeds_corpus.tokens.sample(500, random_state=0).itertuples():
         assert texts[row.doc_id][row.start_char:row.start_char + len(row.text)] == row.text
-    for row in seeds_corpus.mentions.itertuples():
-        assert texts[row.doc_id][row.start_char:row.end_char] == row.text
+    for table in (seeds_corpus.raw_mentions, seeds_corpus.mentions):
+        for row in table.itertuples():
+            assert texts[row.doc_id][row.start_char:row.end_char] == row.text
 
 
 def test_tables_have_the_design_columns(seeds_corpus):
     for name, columns in (("sentences", annotate.SENTENCE_COLUMNS), ("tokens", annotate.TOKEN_COLUMNS),
-                          ("mentions", annotate.MENTION_COLUMNS)):
+                          ("raw_mentions", annotate.MENTION_COLUMNS)):
         assert list(getattr(seeds_corpus, name).columns) == columns
-    mentions = seeds_corpus.mentions
+    mentions = seeds_corpus.raw_mentions
     assert set(mentions.label) <= {"PER", "ORG", "LOC", "MISC"}
     assert "Emily Horne" in set(mentions.text)
     # straight apostrophes given to the model: no entity ends with an elision
