@@ -66,3 +66,31 @@ def side_by_side(doc_a: str, text_a: str, doc_b: str, text_b: str, passages: pd.
     return (f'{_STYLE}<div class="ev-pair">'
             f"<div><h4>{html.escape(doc_a)} — {reused_a:.0%} du texte repris</h4>{left}</div>"
             f"<div><h4>{html.escape(doc_b)} — {reused_b:.0%} du texte repris</h4>{right}</div></div>")
+
+
+def mention_sentences(sentences: pd.DataFrame, mentions: pd.DataFrame, canonical: str,
+                      colours: dict[str, str], max_sentences: int = 30, seed: int = 0) -> str:
+    """Every sentence where `canonical` was counted, its mentions highlighted (displaCy, HTML).
+
+    Labels show how the mention was read: NOM, TITRE or PRONOM and the side; a sample of
+    `max_sentences` (fixed seed) is drawn when there are more, and the view says so.
+    """
+    from spacy import displacy
+
+    hits = mentions[mentions["canonical"] == canonical]
+    keys = hits[["doc_id", "sent_id"]].drop_duplicates()
+    total = len(keys)
+    if total > max_sentences:
+        keys = keys.sample(max_sentences, random_state=seed).sort_values(["doc_id", "sent_id"])
+    chosen = sentences.merge(keys, on=["doc_id", "sent_id"])
+    kinds = {"name": "NOM", "title": "TITRE", "pronoun": "PRONOM"}
+    pages = []
+    for sent in chosen.itertuples():
+        rows = hits[(hits.doc_id == sent.doc_id) & (hits.sent_id == sent.sent_id)].sort_values("start_char")
+        ents = [{"start": int(r.start_char - sent.start_char), "end": int(r.end_char - sent.start_char),
+                 "label": f"{kinds.get(r.kind, r.kind)} · {r.side}"} for r in rows.itertuples()]
+        pages.append({"text": sent.text, "ents": ents, "title": f"{sent.doc_id} · phrase {sent.sent_id}"})
+    options = {"colors": {f"{k} · {side}": colour for k in kinds.values() for side, colour in colours.items()}}
+    head = f"<p><b>{html.escape(canonical)}</b> : {total} phrase(s)" + (
+        f", échantillon de {max_sentences} (graine {seed})" if total > max_sentences else "") + "</p>"
+    return head + displacy.render(pages, style="ent", manual=True, jupyter=False, options=options)

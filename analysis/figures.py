@@ -38,7 +38,7 @@ def side_palette(corpus=None) -> dict[str, str]:
 
 
 def save_figure(fig, name: str, alt: str | None = None, data: pd.DataFrame | None = None, *,
-                show: bool = True) -> Path:
+                show: bool = True) -> None:
     """Save `fig` as figures/<name>.png and .svg (+ .csv of `data`) and display it with alt text.
 
     `name` follows `NN_topic_what` (e.g. `00_corpus_removed_lines`); `alt` says what the
@@ -60,7 +60,6 @@ def save_figure(fig, name: str, alt: str | None = None, data: pd.DataFrame | Non
     plt.close(fig)
     if show:
         _display_png(png, alt)
-    return png
 
 
 def _display_png(path: Path, alt: str) -> None:

@@ -45,3 +45,20 @@ def seeds_corpus():
 def need_shared_corpus():
     if not CORPUS_2K.exists():
         pytest.skip(f"the shared corpus is not beside the project ({CORPUS_2K} missing)")
+
+
+@pytest.fixture(scope="session")
+def news_sample(tmp_path_factory):
+    """The first 300 articles of the shared 2,000-article corpus (a random draw), parsed once.
+
+    Realistic tests run on this sample so that `make test` stays within minutes on 2 cores.
+    """
+    need_shared_corpus()
+    from analysis import load_corpus
+
+    path = tmp_path_factory.mktemp("news") / "fr_news_300.jsonl"
+    with CORPUS_2K.open(encoding="utf-8") as src:
+        path.write_text("".join(line for _, line in zip(range(300), src)), encoding="utf-8")
+    corpus = load_corpus(path, processes=2, progress=False)
+    corpus.tokens
+    return corpus

@@ -1,0 +1,140 @@
+"""Entity resolution measured against the hand annotation of the seeds (tests/gold/entities_seeds.csv)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import load_corpus
+from analysis.entities import FUZZY_THRESHOLD, measure_fuzzy_threshold, name_similarity
+from conftest import PROJECT
+
+GOLD = PROJECT / "tests" / "gold" / "entities_seeds.csv"
+
+
+def read_gold(path=GOLD) -> pd.DataFrame:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    from io import StringIO
+
+    return pd.read_csv(StringIO("\n".join(lines[start:])))
+
+
+def person_scores(entities: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Per-article precision and recall of the set of people found (the notebook prints the same)."""
+    from analysis.entities import score_people
+
+    return score_people(entities, gold)
+
+
+@pytest.fixture(scope="module")
+def entities(seeds_corpus):
+    return seeds_corpus.entities
+
+
+def test_people_precision_and_recall_per_article(entities):
+    scores = person_scores(entities, read_gold())
+    assert len(scores) == 5
+    assert (scores["precision"] >= 0.95).all() and (scores["recall"] >= 0.95).all(), scores
+
+
+@pytest.mark.parametrize("person", ["Joe Biden", "Vladimir Poutine"])
+def test_biden_and_putin_name_counts_match_a_careful_reader(entities, person):
+    gold = read_gold().set_index(["doc_id", "person"])
+    got = entities.set_index(["doc_id", "canonical"])
+    for (doc_id, name), row in gold.iterrows():
+        if name == person:
+            assert got.at[(doc_id, name), "n_name"] == row.n_name, (doc_id, name)
+            assert got.at[(doc_id, name), "n_title"] == row.n_title, (doc_id, name)
+
+
+def test_fuzzy_threshold_is_the_measured_one():
+    pairs = pd.read_csv(PROJECT / "tests" / "data" / "name_pairs.csv", comment="#")
+    threshold, precision, recall = measure_fuzzy_threshold(pairs)
+    assert threshold == FUZZY_THRESHOLD
+    assert precision == 1.0 and recall >= 0.75
+
+
+def test_every_automatic_link_is_listed(seeds_corpus):
+    links = seeds_corpus.entity_links
+    fuzzy = links[links.method == "fuzzy"].set_index("text")
+    assert fuzzy.at["Jena Psaki", "canonical"] == "Jen Psaki"
+    assert fuzzy.at["Jena Psaki", "score"] >= FUZZY_THRESHOLD
+    surname = links[links.method == "surname"]
+    assert ("Ouchakov", "Iouri Ouchakov") in set(zip(surname.text, surname.canonical))
+    mentions = seeds_corpus.mentions
+    linked = mentions[mentions.method.isin(["fuzzy", "surname"])]
+    assert set(linked.text) <= set(links.text)
+
+
+def test_noise_is_filtered_with_reasons(seeds_corpus):
+    mentions = seeds_corpus.mentions
+    people = set(mentions.loc[mentions.type == "PER", "canonical"].dropna())
+    for noise in ("Tentative", "balance", "Président", "M.", "Y", "Troupes", "Unifier"):
+        assert noise not in people
+    dropped = seeds_corpus.dropped_mentions
+    assert dropped.reason.notna().all() and len(dropped) >= 5
+    assert "Troupes" in set(dropped.text)
+
+
+def test_sides_of_places_and_organisations(seeds_corpus):
+    sides = seeds_corpus.mentions.drop_duplicates("canonical").set_index("canonical")["side"]
+    expected = {"Kremlin": "RU", "Moscou": "RU", "Maison Blanche": "US", "Washington": "US", "Kyiv": "UA",
+                "OTAN": "NATO", "Union européenne": "EU", "Bruxelles": "EU", "ministère russe de la Défense": "RU"}
+    for name, side in expected.items():
+        assert sides[name] == side, name
+
+
+def test_titles_resolve_to_the_role_holder(seeds_corpus):
+    titles = seeds_corpus.mentions[seeds_corpus.mentions.kind == "title"]
+    resolved = set(zip(titles.doc_id, titles.text.str.lower(), titles.canonical))
+    assert ("000_18b11265a9675fe6", "le président russe", "Vladimir Poutine") in resolved
+    assert ("004_8fbd7013e4acd58c", "le président américain", "Joe Biden") in resolved
+    assert ("004_8fbd7013e4acd58c", "le dirigeant ukrainien", "Volodymyr Zelensky") in resolved
+
+
+def test_pronoun_after_a_caption_goes_to_the_speaker_before_it(seeds_corpus):
+    m = seeds_corpus.mentions
+    pronouns = m[(m.doc_id == "000_18b11265a9675fe6") & (m.kind == "pronoun")]
+    # "Josep Borrell … a déclaré …" / caption "Conférence Poutine" / "Il a déclaré au quotidien allemand Welt"
+    assert pronouns.iloc[0]["canonical"] == "Josep Borrell"
+
+
+def test_a_new_corpus_works_without_editing_the_tables(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Réforme du port\n\nMarie Durandeau, porte-parole de la mairie de Brest, a déclaré lundi que les travaux "
+        "commenceraient en mai.\n\nSelon Durandeau, le chantier coûtera 12 millions d'euros. La porte-parole "
+        "a ajouté que Marie Durandaeu répondrait aux questions. Jean Kermarec, maire de Brest, n'a pas réagi.",
+        encoding="utf-8")
+    corpus = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False)
+    people = corpus.entities[corpus.entities.type == "PER"].set_index("canonical")
+    assert "Marie Durandeau" in people.index and people.at["Marie Durandeau", "side"] == "UNKNOWN"
+    assert people.at["Marie Durandeau", "n_name"] == 3, people  # full name, surname, misspelling
+    assert set(corpus.entity_links.method) == {"surname", "fuzzy"}
+
+
+def test_alias_file_beside_the_corpus_overrides_the_default(tmp_path):
+    from analysis.datafiles import PACKAGE_DATA
+
+    (tmp_path / "a.txt").write_text("Titre\n\nLe maire Jean Kermarec a déclaré que Brest était prête.", encoding="utf-8")
+    aliases = (PACKAGE_DATA / "aliases.csv").read_text(encoding="utf-8")
+    (tmp_path / "aliases.csv").write_text(aliases + "Jean Kermarec,Jean Kermarec,PER,OTHER,m,maire\n", encoding="utf-8")
+    corpus = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False)
+    people = corpus.entities.set_index("canonical")
+    assert people.at["Jean Kermarec", "side"] == "OTHER"
+
+
+def test_name_similarity_separates_misspellings_from_other_people():
+    assert name_similarity("emily horne", "emilia horna") < FUZZY_THRESHOLD  # hence the alias line
+    assert name_similarity("jena psaki", "jen psaki") >= FUZZY_THRESHOLD
+    assert name_similarity("marine le pen", "jean marie le pen") < FUZZY_THRESHOLD
+
+
+@pytest.mark.slow
+def test_top_people_of_the_news_corpus_are_people(news_sample):
+    people = news_sample.entities[news_sample.entities.type == "PER"].groupby("canonical")["n_mentions"].sum()
+    top = people.sort_values(ascending=False).head(15).index.tolist()
+    assert top[0] == "Emmanuel Macron" and "Donald Trump" in top[:3], top
+    assert all(" " in name or "-" in name for name in top[:10]), top
+    dropped = news_sample.dropped_mentions
+    assert not dropped.text.isin(["Paris", "Twitter", "Facebook", "Emmanuel Macron"]).any()
