@@ -17,8 +17,8 @@ What it does not do: it finds words, not meanings. Negation ("ne menace pas"), i
 frames carried without any cue word are missed; a frequent word can carry a frame on its own.
 The notebook shows the scores against hand coding (tests/gold/frames_seeds.csv).
 
-    >>> codebook = load_codebook()
-    >>> frames_of_text("Moscou menaçait de sanctions.", codebook)[["frame", "text"]]
+    >>> frames_of_text("Moscou menaçait de sanctions.", load_codebook())[["frame", "cue", "text"]].values.tolist()
+    [['conflict', 'menacer', 'menaçait'], ['sanctions', 'sanction', 'sanctions']]
 """
 
 from __future__ import annotations
@@ -96,6 +96,7 @@ class Codebook:
             "frame": f.key, "name": f.name, "definition": f.definition, "n_cues": len(f.cues),
             "cues (first 8)": ", ".join(f.cues[:8]) + (" …" if len(f.cues) > 8 else ""),
             "exclude": ", ".join(f.exclude), "quoted cues count": f.quoted,
+            "example": f.examples[0] if f.examples else "",
         } for f in self.frames]).set_index("frame")
 
     def questions(self) -> pd.DataFrame:
@@ -418,9 +419,10 @@ def frame_summary(frames: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame
     """
     counts = frames.groupby(["doc_id", "frame"], sort=False).agg(
         n_sentences=("sent_id", "nunique"), n_cues=("n_cues", "sum")).reset_index()
+    by_doc = dict(tuple(counts.groupby("doc_id", sort=False)))
     rows = []
     for doc_id, n_words in zip(documents["doc_id"], documents["n_words"]):
-        mine = counts[counts["doc_id"] == doc_id].sort_values("n_sentences", ascending=False, kind="stable")
+        mine = by_doc.get(doc_id, counts.iloc[0:0]).sort_values("n_sentences", ascending=False, kind="stable")
         top = mine[mine["n_sentences"] == mine["n_sentences"].max()] if len(mine) else mine
         n_cues = int(mine["n_cues"].sum())
         rows.append({
@@ -461,7 +463,10 @@ def cue_counts(matches: pd.DataFrame) -> pd.DataFrame:
     `only_cue_sentences`: sentences where this cue is the frame's only evidence, i.e. that
     would lose the frame if the cue were deleted from the codebook.
     """
+    columns = ["frame", "cue", "n_matches", "n_sentences", "n_articles", "forms", "only_cue_sentences", "share_of_frame_sentences"]
     counted = matches[matches["status"] == "counted"]
+    if counted.empty:
+        return pd.DataFrame(columns=columns)
     counted = counted.assign(sentence=counted["doc_id"] + "#" + counted["sent_id"].astype(str))
     distinct = counted.groupby(["sentence", "frame"])["cue"].nunique().rename("n_distinct")
     counted = counted.join(distinct, on=["sentence", "frame"])
@@ -473,7 +478,8 @@ def cue_counts(matches: pd.DataFrame) -> pd.DataFrame:
     frame_sentences = counted.groupby("frame")["sentence"].nunique()
     table["share_of_frame_sentences"] = (100 * table["n_sentences"]
                                          / frame_sentences.reindex(table.index.get_level_values("frame")).to_numpy()).round(1)
-    return table.reset_index().sort_values(["frame", "n_sentences"], ascending=[True, False], kind="stable").reset_index(drop=True)
+    table = table.reset_index()[columns]
+    return table.sort_values(["frame", "n_sentences"], ascending=[True, False], kind="stable").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- check the machine
@@ -485,6 +491,10 @@ _VIEW_STYLE = """<style>
 .fr-table mark.fr-off{text-decoration:line-through;opacity:.7}
 .fr-chip{display:inline-block;border-radius:3px;padding:0 4px;margin:1px;font-size:12px;white-space:nowrap}
 </style>"""
+
+
+_STATUS_FR = {"counted": "compte", "excluded": "expression exclue : ne compte pas",
+              "quoted": "dans une citation : ne compte pas pour ce cadre"}
 
 
 def _segments(text: str, spans: list[tuple[int, int, str, str]]) -> list[tuple[str, list]]:
@@ -521,8 +531,8 @@ def evidence_view(matches: pd.DataFrame, sentences: pd.DataFrame, codebook: Code
             if not covering:
                 body.append(html.escape(piece))
                 continue
-            a, b, f, st = covering[0]
-            title = "; ".join(f"{names.get(c[2], c[2])} ({c[3]})" for c in covering)
+            f = covering[0][2]  # the colour of the first frame; the title lists them all
+            title = "; ".join(f"{names.get(c[2], c[2])} ({_STATUS_FR[c[3]]})" for c in covering)
             off = ' class="fr-off"' if all(c[3] != "counted" for c in covering) else ""
             body.append(f'<mark{off} style="background:{colours.get(f, "#ddd")}55" title="{html.escape(title)}">'
                         f"{html.escape(piece)}</mark>")
@@ -534,6 +544,13 @@ def evidence_view(matches: pd.DataFrame, sentences: pd.DataFrame, codebook: Code
     head = "<tr><th>article</th><th>phrase (indices surlignés)</th><th>cadres comptés</th></tr>"
     note = f"<p><small>{len(keys)} phrase(s) affichée(s) sur {chosen[['doc_id', 'sent_id']].drop_duplicates().shape[0]}.</small></p>"
     return f'{_VIEW_STYLE}<table class="fr-table">{head}{"".join(rows)}</table>{note}'
+
+
+def sample_evidence(matches: pd.DataFrame, frame: str, n: int = 10, seed: int = 0) -> pd.DataFrame:
+    """The counted cues of `n` sentences carrying `frame`, drawn at random with a fixed seed (for checking)."""
+    rows = matches[(matches["frame"] == frame) & (matches["status"] == "counted")]
+    keys = rows[["doc_id", "sent_id"]].drop_duplicates()
+    return rows.merge(keys.sample(min(n, len(keys)), random_state=seed), on=["doc_id", "sent_id"])
 
 
 # --------------------------------------------------------------------------- quality
@@ -595,9 +612,9 @@ def seed_scores(codebook: Codebook) -> pd.DataFrame:
 # --------------------------------------------------------------------------- class exercise
 
 def coding_template(sentences: pd.DataFrame, codebook: Codebook, n: int = 20, seed: int = 1,
-                    min_words: int = 6) -> pd.DataFrame:
+                    min_words: int = 8) -> pd.DataFrame:
     """n sentences drawn with a fixed seed (at least `min_words` words), frame columns left blank."""
-    long_enough = sentences[sentences["text"].str.split().str.len() >= min_words]
+    long_enough = sentences[sentences["text"].str.findall(r"[^\W\d_]+").str.len() >= min_words]
     drawn = long_enough.sample(min(n, len(long_enough)), random_state=seed).sort_index()
     table = drawn[["doc_id", "sent_id"]].assign(text=drawn["text"].str.split().str.join(" "), coder="")
     return table.assign(**{key: "" for key in codebook.keys}).reset_index(drop=True)
@@ -647,8 +664,9 @@ def _alpha(matrix: np.ndarray) -> float:
 def agreement(coding: pd.DataFrame, frames: pd.DataFrame) -> pd.DataFrame:
     """Per frame: Krippendorff's alpha among the students, then with the machine as one more coder.
 
-    Also the raw share of (sentence, student) answers equal to the machine's. Alpha is 1 for
-    perfect agreement, 0 for agreement no better than chance; NaN when nobody ever said yes.
+    `students_yes` counts the yes answers of all students together; `same_as_machine_%` is the
+    share of (sentence, student) answers equal to the machine's. Alpha is 1 for perfect
+    agreement, 0 for agreement no better than chance; NaN when every answer is the same.
     """
     frame_cols = [c for c in coding.columns if c not in ("doc_id", "sent_id", "text", "coder")]
     wide = coding.set_index(["coder", "doc_id", "sent_id"])[frame_cols]

@@ -9,6 +9,8 @@ and labels come from the codebook (frames.yaml), so a frame a teacher adds gets 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 import numpy as np
 import pandas as pd
 
@@ -48,13 +50,14 @@ def plot_frame_shares(frames: pd.DataFrame, sentences: pd.DataFrame, codebook: C
     data.index = [codebook.names[k] for k in data.index]
     fig, ax = plt.subplots(figsize=_DEFAULT_SIZE)
     y = np.arange(len(data))
-    ax.barh(y - 0.2, data["% des articles"], height=0.4, color="#9ecae1", label="% des articles où le cadre apparaît")
-    ax.barh(y + 0.2, data["% des phrases"], height=0.4, color=[codebook.colours[k] for k in codebook.keys],
-            label="% des phrases qui portent le cadre")
+    ax.barh(y - 0.2, data["% des articles"], height=0.4, color="#cccccc")
+    ax.barh(y + 0.2, data["% des phrases"], height=0.4, color=[codebook.colours[k] for k in codebook.keys])
     ax.set_yticks(y, data.index)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(handles=[Patch(color="#cccccc", label="% des articles où le cadre apparaît"),
+                       Patch(color="#555555", label="% des phrases qui le portent (couleur du cadre)")],
+              fontsize=8, bbox_to_anchor=(0, -0.15), loc="upper left", ncol=2)
     _finish(fig, ax, f"Quels cadres portent les phrases ? ({n_articles} articles, {n_sentences} phrases)",
             "% (une phrase peut porter plusieurs cadres)", "cadre", corpus_name)
     top = data["% des phrases"].sort_values(ascending=False)
@@ -89,10 +92,11 @@ def plot_frame_heatmap(profile: pd.DataFrame, codebook: Codebook, corpus_name: s
     fig.colorbar(image, ax=ax, label="% des phrases de l'article")
     sampled = f"{len(shown)} articles tirés au hasard sur {n_total}" if len(shown) < n_total else f"{n_total} articles"
     _finish(fig, ax, f"Profil de cadrage de chaque article ({sampled})", "cadre", "article", corpus_name)
-    top = shown.idxmax(axis=1)
+    strongest = pd.Series([" = ".join(codebook.names.get(k, k) for k in row.index[row.eq(row.max())])
+                           if row.max() > 0 else "none" for _, row in shown.iterrows()]).value_counts()
     fig.alt_text = (f"Heat map of {len(shown)} articles (of {n_total}) by {shown.shape[1]} frames, each cell the share of the "
-                    f"article's sentences carrying the frame (0 to {shown.to_numpy().max():.0f}%); the strongest frame is "
-                    + ", ".join(f"{codebook.names.get(k, k)} in {n}" for k, n in top.value_counts().items()) + " articles.")
+                    f"article's sentences carrying the frame (0 to {shown.to_numpy().max():.0f}%); strongest frame (ties joined "
+                    "by '='): " + ", ".join(f"{k} in {n}" for k, n in strongest.items()) + " article(s).")
     fig.plot_data = shown
     return fig
 
@@ -136,6 +140,7 @@ def plot_top_cues(counts: pd.DataFrame, codebook: Codebook, top: int = 5, corpus
         ax.barh(rows["cue"], rows["only_cue_sentences"], color=codebook.colours[key], label="seul indice du cadre")
         ax.set_title(codebook.names[key], fontsize=10, loc="left")
         ax.tick_params(labelsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     for ax in list(axes.flat)[len(keys):]:
         ax.set_axis_off()
     axes.flat[0].legend(fontsize=7, loc="lower right")

@@ -1,0 +1,712 @@
+"""Who is quoted, directly or in reported speech, for which side: the `quotes` table.
+
+Three kinds (DESIGN.md): `direct` (words between quote marks), `indirect` (reported
+speech: "X a déclaré que …", "selon X, …", incises "…, a-t-il ajouté", "X : …") and `mixed`
+(a reported clause that contains a quoted fragment: one quote, not two).
+
+How:
+1. **Quote marks** are paired per paragraph by a small state machine that accepts every
+   form of the web (« », “ ”, „ “, straight ", reversed ” … “, mismatched “ … », a closing
+   mark used as opener). An unclosed quote ends with its paragraph, unless the next
+   paragraph re-opens it (a multi-paragraph quote): it can never swallow the article.
+2. **Cues** come from the dependency parse of the cached token table: a reporting verb
+   (`data/speech_verbs.txt`) with a `que`-clause (`ccomp`), a colon, or in incise position
+   after a comma; `selon`/`d'après` + a noun phrase. Negated ("n'a pas dit que") and
+   hypothetical ("pourrait dire", "si … disait") speech is skipped.
+3. **Speakers**: the verb's subject (or the noun phrase after an incise verb), read through
+   the entity mentions (names, titles, pronouns: `analysis.entities`); a pronoun goes to the
+   last compatible speaker; an organisation or a country speaks for its side; a description
+   headed by a source noun (`data/source_nouns.txt`: "un haut responsable américain") is an
+   anonymous source whose side comes from the side cues. A quote paragraph with no cue
+   inherits the speaker of the quote it continues.
+
+Like textacy's `direct_quotations`, the rules are readable and their limits are stated:
+quotes inside quotes are not split, and a cue the parser misreads is missed — the notebook
+shows every quote next to its sentence so that a student can check it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .datafiles import data_path
+from .lexicon import normalise
+
+QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "text", "start_char", "end_char", "speaker_text", "speaker",
+                 "anonymous", "side", "cue", "sent_id", "n_words"]
+OPENERS = "«“„‹"
+CLOSERS = "»”‟›"
+STRAIGHT = '"'
+MIN_UNATTRIBUTED_WORDS = 4  # a shorter quoted fragment with no cue is a scare quote or a title
+NEGATIONS = {"pas", "jamais", "guere", "aucunement", "nullement", "point"}
+MODALS = {"pouvoir", "devoir", "vouloir", "susceptible", "aller", "falloir"}
+SUBJECT_DEPS = {"nsubj", "nsubj:pass", "expl:subj"}
+PRONOUN_GENDER = {"il": "m", "elle": "f", "ils": None, "elles": None}
+WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def count_words(text: str) -> int:
+    """Words in a quote (letters or digits; "aujourd'hui" and "l'UE" count as one)."""
+    return len(WORD_RE.findall(text))
+
+
+# --------------------------------------------------------------------------- quote marks
+
+@dataclass
+class QuoteSpan:
+    start: int          # offset of the opening mark in documents.text
+    end: int            # offset just after the closing mark (or the paragraph end)
+    inner: list[tuple[int, int]]  # the quoted words, one (start, end) per paragraph
+    closed: bool
+
+
+def find_quote_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]:
+    """Pair the quote marks of one document, paragraph by paragraph (see the module docstring).
+
+    Runs in linear time whatever the marks: 40 marks in a row make 20 empty quotes, an
+    unclosed « ends at its paragraph.
+    """
+    spans: list[QuoteSpan] = []
+    carry: QuoteSpan | None = None  # a quote left open at the end of the previous paragraph
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        para = text[p_start:p_end]
+        marks = [(i, ch) for i, ch in enumerate(para) if ch in OPENERS or ch in CLOSERS or ch == STRAIGHT]
+        open_at: int | None = None
+        current: QuoteSpan | None = None
+        if carry is not None:
+            if marks and para[:marks[0][0]].strip() == "" and (marks[0][1] in OPENERS or marks[0][1] == STRAIGHT
+                                                                 or marks[0][1] in CLOSERS):
+                current, open_at = carry, marks[0][0]  # the re-opening mark of a continued quote
+                marks = marks[1:]
+            else:
+                spans.append(carry)  # not continued: it ended with its paragraph
+            carry = None
+        for i, ch in marks:
+            if open_at is None:
+                open_at = i
+                current = QuoteSpan(p_start + i, p_start + i + 1, [], False)
+                continue
+            current.inner.append((p_start + open_at + 1, p_start + i))
+            current.end, current.closed = p_start + i + 1, True
+            spans.append(current)
+            open_at, current = None, None
+        if open_at is not None:  # unclosed: up to the paragraph end, maybe continued below
+            current.inner.append((p_start + open_at + 1, p_end))
+            current.end = p_end
+            carry = current
+    if carry is not None:
+        spans.append(carry)
+    return spans
+
+
+# --------------------------------------------------------------------------- lexicons
+
+def _read_list(name: str, corpus=None) -> set[str]:
+    lines = data_path(name, corpus).read_text(encoding="utf-8").splitlines()
+    return {normalise(ln.strip()) for ln in lines if ln.strip() and not ln.lstrip().startswith("#")}
+
+
+# --------------------------------------------------------------------------- one article
+
+class _Doc:
+    """Token columns of one article as lists, with the helpers the cue rules need."""
+
+    def __init__(self, doc_id, text, tokens, sentences, mentions, side_cues, source_nouns):
+        self.doc_id, self.text = doc_id, text
+        self.t = {c: tokens[c].tolist() for c in ("text", "lemma", "pos", "dep", "head", "morph", "sent_id", "start_char")}
+        self.n = len(self.t["text"])
+        self.norm = [normalise(w) for w in self.t["text"]]
+        self.lemma = [normalise(w) for w in self.t["lemma"]]
+        self.children: dict[int, list[int]] = {}
+        for i, h in enumerate(self.t["head"]):
+            if h != i:
+                self.children.setdefault(h, []).append(i)
+        self.sent_bounds = {}
+        for i, s in enumerate(self.t["sent_id"]):
+            lo, hi = self.sent_bounds.get(s, (i, i))
+            self.sent_bounds[s] = (min(lo, i), max(hi, i))
+        self.sentences = sentences
+        self.mentions = mentions.sort_values("start_char").to_dict("records")
+        self.side_cues, self.source_nouns = side_cues, source_nouns
+
+    def end_char(self, i: int) -> int:
+        return self.t["start_char"][i] + len(self.t["text"][i])
+
+    def token_at(self, char: int) -> int:
+        import bisect
+
+        return max(0, bisect.bisect_right(self.t["start_char"], char) - 1)
+
+    def subtree(self, i: int) -> tuple[int, int]:
+        lo = hi = i
+        stack = [i]
+        while stack:
+            k = stack.pop()
+            lo, hi = min(lo, k), max(hi, k)
+            stack.extend(self.children.get(k, []))
+        return lo, hi
+
+    def mention_covering(self, start: int, end: int) -> list[dict]:
+        return [m for m in self.mentions if m["start_char"] < end and m["end_char"] > start]
+
+
+def _is_negated_or_hypothetical(d: _Doc, v: int) -> bool:
+    """"n'a pas dit que", "pourrait dire", "si … disait": not a quote."""
+    kids = d.children.get(v, [])
+    if any(d.lemma[k] in NEGATIONS for k in kids):
+        return True
+    head = d.t["head"][v]
+    if d.t["dep"][v] == "xcomp" and d.lemma[head] in MODALS:
+        return True
+    return any(d.norm[k] == "si" and d.t["dep"][k] == "mark" for k in kids)
+
+
+def _cue_verbs(d: _Doc, verbs: set[str]) -> list[tuple[int, str]]:
+    """(token, lemma) of every reporting verb that is not negated, hypothetical or inside a quote.
+
+    A two-word entry of the verb list ("faire savoir") matches the lemmas of two tokens.
+    """
+    out = []
+    multi = {tuple(v.split()): v for v in verbs if " " in v}
+    for i in range(d.n):
+        lemma = d.lemma[i]
+        if d.t["pos"][i] not in ("VERB", "AUX"):
+            continue
+        cue = d.t["lemma"][i] if lemma in verbs else None
+        for words, name in multi.items():
+            if i >= len(words) - 1 and tuple(d.lemma[i - len(words) + 1:i + 1]) == words:
+                cue = " ".join(d.t["lemma"][i - len(words) + 1:i + 1])
+                out.append((i - len(words) + 1, cue))  # the subject hangs on the first verb ("fait savoir")
+                cue = None
+        if cue and lemma in ("avoir", "etre") and cue == lemma:
+            continue
+        if cue and not _is_negated_or_hypothetical(d, i) and not _inside_quote(d, i):
+            out.append((i, cue))
+    return out
+
+
+def _sentence_range(d: _Doc, i: int) -> tuple[int, int]:
+    return d.sent_bounds[d.t["sent_id"][i]]
+
+
+def _content_of_verb(d: _Doc, v: int) -> tuple[str, int, int] | None:
+    """(how, start_char, end_char) of what verb v reports, or None."""
+    s_lo, s_hi = _sentence_range(d, v)
+    # 1. a que-clause: "a déclaré que …" (the parser's ccomp, or "que" right after the verb group)
+    for k in d.children.get(v, []):
+        if d.t["dep"][k] == "ccomp" and k > v and not _inside_quote(d, v):
+            lo, hi = d.subtree(k)
+            if "," in d.t["text"][v + 1:lo]:
+                continue  # "…, alors que …": a clause after a comma is not what the verb reports
+            marks = [j for j in range(v + 1, lo + 1) if d.norm[j] in ("que", "qu'", "qu")]
+            start = (marks[-1] + 1) if marks else lo
+            return "que", d.t["start_char"][start], d.end_char(_trim_end(d, hi))
+    for j in range(v + 1, min(s_hi, v + 12) + 1):
+        if d.t["text"][j] == ",":
+            break  # "…, alors que …": not the verb's clause
+        if d.norm[j] in ("que", "qu'", "qu") and d.t["pos"][j] == "SCONJ":
+            clause_head = d.t["head"][j]
+            fait = d.norm[j - 3:j] == ["sur", "le", "fait"]  # "insister sur le fait que"
+            if d.t["dep"][clause_head] in ("acl", "acl:relcl") and not fait:
+                break  # "exige des garanties que …": the clause completes a noun
+
+            end = _clause_end(d, j + 1, s_hi)
+            return "que", d.t["start_char"][j + 1], d.end_char(end)
+        if d.t["text"][j] == ":":
+            return _after_colon(d, j)
+        if d.t["pos"][j] in ("VERB",) or d.t["text"][j] in (".", ";"):
+            break
+    # 2. incise: "…, a déclaré X" — the verb group is preceded by a comma (or a closing quote)
+    first = v
+    while first > s_lo and d.t["pos"][first - 1] == "AUX":
+        first -= 1
+    if first > s_lo and d.t["text"][first - 1] in (",", "»", "”", '"', "“", "«"):
+        end = first - 1
+        while end > s_lo and d.t["pos"][end] == "PUNCT":
+            end -= 1
+        start = s_lo
+        if end >= start:
+            return "incise", d.t["start_char"][start], d.end_char(end)
+    return None
+
+
+def _after_colon(d: _Doc, j: int) -> tuple[str, int, int] | None:
+    """What a colon introduces: the quote that opens right after it, else the rest of the sentence
+    (or the next sentence when the parser ended the sentence on the colon)."""
+    colon_end = d.end_char(j)
+    for q in d.spans:
+        if colon_end <= q.start <= colon_end + 3:
+            return ":", q.start, q.end
+    if j + 1 >= d.n:
+        return None
+    nxt = j + 1
+    return ":", d.t["start_char"][nxt], d.end_char(_trim_end(d, _sentence_range(d, nxt)[1]))
+
+
+def _inside_quote(d: _Doc, i: int) -> bool:
+    """Is token i between quote marks? Speech reported inside a quote is not split out."""
+    char = d.t["start_char"][i]
+    return any(a <= char < b for a, b in d.quote_ranges)
+
+
+def _trim_end(d: _Doc, hi: int) -> int:
+    while hi > 0 and d.t["pos"][hi] == "PUNCT" and d.t["text"][hi] not in CLOSERS + OPENERS + STRAIGHT + "?!…":
+        hi -= 1
+    return hi
+
+
+def _clause_end(d: _Doc, start: int, s_hi: int) -> int:
+    """End of a que-clause when the parser gave no ccomp: up to an incise verb or the sentence end."""
+    for j in range(start, s_hi + 1):
+        if d.t["text"][j] == "," and j + 2 <= s_hi and d.lemma[j + 1] in ("avoir", "être") and d.t["pos"][j + 2] == "VERB":
+            return _trim_end(d, j - 1)
+    return _trim_end(d, s_hi)
+
+
+def _subject_of(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
+    """Token range of the speaker noun phrase of verb v."""
+    if how != "incise":
+        for k in d.children.get(v, []):
+            if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k):
+                return _np_range(d, k)
+    s_lo, s_hi = _sentence_range(d, v)
+    # inverted subject after an incise verb ("a déclaré un responsable", "a-t-il ajouté")
+    j = v + 1
+    while j <= s_hi and (d.t["pos"][j] in ("ADV",) or d.norm[j] in ("mercredi", "jeudi", "vendredi", "samedi",
+                                                                     "dimanche", "lundi", "mardi")):
+        j += 1
+    if how == "incise":
+        for k in range(v + 1, min(s_hi, v + 4) + 1):
+            word = d.norm[k].lstrip("-").removeprefix("t-")
+            if word in PRONOUN_GENDER:
+                return k, k
+        if j <= s_hi and (d.t["pos"][j] in ("DET", "PROPN", "NOUN", "PRON") or d.t["text"][j][:1].isupper()):
+            return _np_range(d, j)
+    # a participle ("ajoutant que", "déclarant que"): the subject of the verb it depends on
+    if _is_participle(d, v):
+        return None  # extract_quotes gives it the speaker of the sentence's previous cue
+    # a name just before the verb group, which the parser attached elsewhere ("…, Ouchakov a répondu :")
+    first = v
+    while first > 0 and d.t["pos"][first - 1] == "AUX":
+        first -= 1
+    if first > 0 and d.t["pos"][first - 1] in ("PROPN", "NOUN") and not _inside_quote(d, first - 1):
+        return _np_start(d, first - 1), first - 1
+    if d.t["dep"][v] == "conj":
+        return None  # "…, mais a déclaré que …": the speaker of the sentence's previous cue
+    if d.t["dep"][v] in ("advcl", "advmod", "acl"):
+        head = d.t["head"][v]
+        if head != v:
+            return _subject_of(d, head, "que")
+    return None
+
+
+def _is_participle(d: _Doc, v: int) -> bool:
+    return d.norm[v].endswith("ant") and "VerbForm=Part" in d.t["morph"][v] or (
+        d.norm[v].endswith("ant") and d.t["dep"][v] in ("advcl", "advmod", "acl", "conj"))
+
+
+def _np_start(d: _Doc, k: int) -> int:
+    """First token of the noun phrase that ends at k ("le porte-parole du Kremlin")."""
+    lo = k
+    while lo > 0 and d.t["pos"][lo - 1] in ("DET", "ADJ", "NOUN", "PROPN", "ADP") and d.t["text"][lo - 1] not in (",", ":"):
+        lo -= 1
+    while lo < k and d.t["pos"][lo] == "ADP":
+        lo += 1
+    return lo
+
+
+def _nearest_subject_before(d: _Doc, v: int) -> tuple[int, int] | None:
+    """The closest subject before a participle whose sentence has no other cue ("… à M. Poutine,
+    déclarant que …": the parser may have cut the sentence at "M.")."""
+    for k in range(v - 1, max(-1, v - 60), -1):
+        if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k):
+            return _np_range(d, k)
+    return None
+
+
+def _np_range(d: _Doc, k: int) -> tuple[int, int]:
+    """A noun phrase around head k: its determiner, adjectives and de-complements, no clause."""
+    lo, hi = k, k
+    while lo > 0 and d.t["head"][lo - 1] == k and d.t["dep"][lo - 1] in ("det", "amod", "nummod"):
+        lo -= 1
+    j = k + 1
+    s_hi = _sentence_range(d, k)[1]
+    while j <= s_hi and (d.t["pos"][j] in ("ADJ", "PROPN", "NOUN", "DET") or d.t["dep"][j] in ("flat:name",)
+                         or (d.t["pos"][j] == "ADP" and d.norm[j] in ("de", "du", "des", "d'"))):
+        if d.t["pos"][j] == "VERB":
+            break
+        hi = j
+        j += 1
+    while hi > k and d.t["pos"][hi] in ("ADP", "DET"):
+        hi -= 1
+    return lo, hi
+
+
+# --------------------------------------------------------------------------- speakers
+
+class _Speakers:
+    """Turns a speaker noun phrase into (speaker, anonymous, side), remembering who spoke last."""
+
+    def __init__(self, d: _Doc, persons_gender: dict[str, str]):
+        self.d, self.gender = d, persons_gender
+        self.history: list[dict] = []
+
+    def resolve(self, rng: tuple[int, int] | None) -> dict:
+        d = self.d
+        if rng is None:
+            return self._previous(None) or {"speaker_text": None, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
+        lo, hi = rng
+        start, end = d.t["start_char"][lo], d.end_char(hi)
+        text = d.text[start:end]
+        word = d.norm[lo].lstrip("-").removeprefix("t-")
+        if lo == hi and word in PRONOUN_GENDER:
+            found = self._previous(PRONOUN_GENDER[word]) or self._mention_speaker(start, end)
+            if found:
+                return {**found, "speaker_text": text}
+            return {"speaker_text": text, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
+        named = self._apposed_name(lo, hi)
+        if named:
+            return {**named, "speaker_text": text}
+        mention = self._mention_speaker(start, end)
+        head_lemma = _head_noun(d, lo, hi)
+        if mention and not (head_lemma in d.source_nouns and mention.get("type") != "PER"):
+            return {**mention, "speaker_text": text}
+        side = _cue_side(d, lo, hi)
+        if head_lemma in d.source_nouns or head_lemma in ("meme",):
+            if side is None:  # "le responsable", "un autre responsable": the article's earlier unnamed source
+                side = next((h["side"] for h in reversed(self.history) if h["anonymous"]), None)
+            return {"speaker_text": text, "speaker": None, "anonymous": True, "side": side or "UNKNOWN"}
+        # An institution named by a description ("la sécurité routière", "le ministère de
+        # l'Intérieur"): the phrase itself, without its article, is the speaker.
+        if head_lemma and not d.t["pos"][lo] == "PRON":
+            name = re.sub(r"^(?:le|la|les|l'|l’)\s*", "", text, flags=re.I)
+            return {"speaker_text": text, "speaker": name[:1].upper() + name[1:], "anonymous": False,
+                    "side": side or "UNKNOWN"}
+        return {"speaker_text": text, "speaker": None, "anonymous": False, "side": side or "UNKNOWN"}
+
+    def _apposed_name(self, lo: int, hi: int) -> dict | None:
+        """"Josep Borrell, un poids lourd de l'UE, a déclaré" / "la porte-parole …, Jena Psaki":
+        a description set off by a comma next to a person's name speaks as that person."""
+        d = self.d
+        if self._person_at(d.t["start_char"][lo], d.end_char(hi)):
+            return None  # the phrase is itself a name: "Selon Ouchakov, Biden …" is not an apposition
+        if lo >= 2 and d.t["text"][lo - 1] == ",":
+            found = self._person_at(d.t["start_char"][lo - 2], d.end_char(lo - 2))
+            if found:
+                return found
+        if hi + 2 < d.n and d.t["text"][hi + 1] == ",":
+            return self._person_at(d.t["start_char"][hi + 2], d.end_char(hi + 2))
+        return None
+
+    def _person_at(self, start: int, end: int) -> dict | None:
+        for m in self.d.mention_covering(start, end):
+            if m.get("type") == "PER" and isinstance(m.get("canonical"), str) and m.get("kind") == "name":
+                return {"speaker": m["canonical"], "anonymous": False, "side": m.get("side") or "UNKNOWN"}
+        return None
+
+    def _mention_speaker(self, start: int, end: int) -> dict | None:
+        hits = [m for m in self.d.mention_covering(start, end) if isinstance(m.get("canonical"), str)]
+        people = [m for m in hits if m.get("type") == "PER"]
+        chosen = (people or hits or [None])[0]
+        if chosen is None:
+            return None
+        return {"speaker": chosen["canonical"], "anonymous": False, "side": chosen.get("side") or "UNKNOWN",
+                "type": chosen.get("type")}
+
+    def _previous(self, gender: str | None) -> dict | None:
+        for h in reversed(self.history):
+            known = self.gender.get(h["speaker"]) if h["speaker"] else None
+            if gender is None or not known or known == gender:
+                return {k: h[k] for k in ("speaker", "anonymous", "side")}
+        return None
+
+    def remember(self, who: dict) -> None:
+        if who.get("speaker") or who.get("anonymous"):
+            self.history.append(who)
+
+
+def _head_noun(d: _Doc, lo: int, hi: int) -> str | None:
+    """The first source noun of the phrase, else its first noun ("responsable" is often tagged ADJ)."""
+    for j in range(lo, hi + 1):
+        if d.lemma[j] in d.source_nouns or d.norm[j] in d.source_nouns:
+            return d.lemma[j] if d.lemma[j] in d.source_nouns else d.norm[j]
+    for j in range(lo, hi + 1):
+        if d.t["pos"][j] in ("NOUN", "PROPN"):
+            return d.lemma[j]
+    return None
+
+
+def _cue_side(d: _Doc, lo: int, hi: int) -> str | None:
+    """Side revealed by the description: a side cue ("américain", "du Kremlin") or an entity with a side."""
+    words = " ".join(d.lemma[lo:hi + 1])
+    sides = {side for side, cues in d.side_cues.items() for cue in cues if re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", words)}
+    for m in d.mention_covering(d.t["start_char"][lo], d.end_char(hi)):
+        if m.get("side") not in (None, "UNKNOWN"):
+            sides.add(m["side"])
+    return sides.pop() if len(sides) == 1 else None
+
+
+# --------------------------------------------------------------------------- assembling
+
+def _strip_marks(text: str) -> str:
+    cleaned = "".join(ch for ch in text if ch not in OPENERS + CLOSERS + STRAIGHT)
+    return re.sub(r"\s+", " ", cleaned).strip().rstrip(".,;").strip()
+
+
+def _selon_cues(d: _Doc) -> list[tuple[int, str, int, int, tuple[int, int]]]:
+    """"selon X, …" / "…, selon X" / "d'après X": (token, how, start, end, speaker range)."""
+    out = []
+    for i in range(d.n):
+        if d.norm[i] == "selon" or (d.norm[i] == "apres" and i and d.norm[i - 1] in ("d'", "d")):
+            s_lo, s_hi = _sentence_range(d, i)
+            np_start = i + 1
+            np = _np_range(d, np_start) if np_start <= s_hi else None
+            if np is None:
+                continue
+            first = i - 1 if d.norm[i] == "apres" else i
+            if first <= s_lo + 1:  # at the start: content after the comma that closes the source
+                comma = next((j for j in range(np[1] + 1, s_hi + 1) if d.t["text"][j] == ","), None)
+                if comma is None or comma >= s_hi:
+                    continue
+                out.append((i, "selon", d.t["start_char"][comma + 1], d.end_char(_trim_end(d, s_hi)), np))
+            elif d.t["text"][first - 1] == ",":
+                end = first - 2
+                if end >= s_lo:
+                    out.append((i, "selon", d.t["start_char"][s_lo], d.end_char(_trim_end(d, end)), np))
+    return out
+
+
+def _extend_over_quotes(d: _Doc, cues: list[dict], spans: list[QuoteSpan]) -> list[dict]:
+    """A que-clause that runs into a quote takes the whole quote ("… que « … »": one mixed quote)."""
+    for c in cues:
+        if c["how"] != "que":
+            continue
+        s_end = d.end_char(_sentence_range(d, c["token"])[1])
+        for q in spans:
+            if c["start"] <= q.start < c["end"] < q.end <= s_end + 1 or c["start"] <= q.start and c["end"] <= q.start <= c["end"] + 3 and q.end <= s_end + 1:
+                c["end"] = q.end
+    return cues
+
+
+def _clip_coordinated(d: _Doc, cues: list[dict]) -> list[dict]:
+    """"X a déclaré que A, mais a déclaré que B": two quotes; the first ends before "mais a déclaré"."""
+    for c in cues:
+        for other in cues:
+            if other is c or not (c["start"] < other["cue_char"] < c["end"]):
+                continue
+            k = other["token"]
+            while k > 0 and d.t["pos"][k - 1] == "AUX":
+                k -= 1
+            if k > 0 and d.norm[k - 1] in ("mais", "et", ","):
+                end = k - 2
+                while end > 0 and d.t["pos"][end] == "PUNCT" and d.t["text"][end] not in CLOSERS + OPENERS + STRAIGHT:
+                    end -= 1
+                c["end"] = min(c["end"], d.end_char(end))
+    return cues
+
+
+def _drop_nested(cues: list[dict]) -> list[dict]:
+    """Nested reported speech is one quote: the outer source speaks ("Selon X, Biden a dit que …").
+
+    A cue whose own verb lies inside the content of another cue is dropped.
+    """
+    kept: list[dict] = []
+    for c in sorted(cues, key=lambda c: c["start"] - c["end"]):  # widest first
+        if not any(k["start"] <= c["cue_char"] < k["end"] for k in kept):
+            kept.append(c)
+    return sorted(kept, key=lambda c: c["start"])
+
+
+def extract_quotes(d: _Doc, verbs: set[str], gender: dict[str, str], paragraphs: list[tuple[int, int]]) -> list[dict]:
+    """All quotes of one article, in reading order (see the module docstring for the rules)."""
+    speakers = _Speakers(d, gender)
+    spans = find_quote_spans(d.text, paragraphs)
+    d.spans = spans
+    d.quote_ranges = [(q.start, q.end) for q in spans]
+    cues = []
+    for v, lemma in _cue_verbs(d, verbs):
+        content = _content_of_verb(d, v)
+        if content:
+            how, start, end = content
+            cues.append({"token": v, "cue_char": d.t["start_char"][v], "how": how, "start": start, "end": end, "cue": lemma,
+                         "subject": _subject_of(d, v, how), "participle": _is_participle(d, v)})
+    verb_sentences = {d.t["sent_id"][c["token"]] for c in cues}
+    for tok, how, start, end, np in _selon_cues(d):
+        leading = start > d.t["start_char"][tok]
+        if leading or d.t["sent_id"][tok] not in verb_sentences:  # a trailing "selon Reuters" is a secondary source
+            cues.append({"token": tok, "cue_char": d.t["start_char"][tok], "how": how, "start": start, "end": end,
+                         "cue": "selon", "subject": np,
+                         "participle": False})
+    cues = _extend_over_quotes(d, cues, spans)
+    cues = _clip_coordinated(d, cues)
+    cues = _drop_nested(cues)
+
+    used_spans: set[int] = set()
+    quotes = []
+    last_in_sentence: dict[int, dict] = {}
+    for c in cues:
+        inside = [k for k, q in enumerate(spans) if q.start >= c["start"] - 2 and q.end <= c["end"] + 2]
+        used_spans.update(inside)
+        sent = d.t["sent_id"][c["token"]]
+        if c["subject"] is None and sent in last_in_sentence:
+            who = dict(last_in_sentence[sent])
+        elif c["participle"] or c["subject"] is None:
+            who = speakers.resolve(_nearest_subject_before(d, c["token"]))
+        else:
+            who = speakers.resolve(c["subject"])
+        speakers.remember(who)
+        last_in_sentence[sent] = who
+        raw = d.text[c["start"]:c["end"]]
+        if inside and len(inside) == 1 and _strip_marks(raw) == _strip_marks(
+                " ".join(d.text[a:b] for a, b in spans[inside[0]].inner)):
+            q = spans[inside[0]]
+            kind, text, start, end = "direct", _strip_marks(" ".join(d.text[a:b] for a, b in q.inner)), q.start, q.end
+        else:
+            kind, text, start, end = ("mixed" if inside else "indirect"), _strip_marks(raw), c["start"], c["end"]
+        if count_words(text) == 0:
+            continue
+        quotes.append({"kind": kind, "text": text, "start_char": start, "end_char": end, "cue": c["cue"],
+                       **{k: who.get(k) for k in ("speaker_text", "speaker", "anonymous", "side")}})
+    # Quote marks no cue accounted for: a cue in a neighbouring incise, a continuation, or a floating quote.
+    for k, q in enumerate(spans):
+        if k in used_spans:
+            continue
+        text = _strip_marks(" ".join(d.text[a:b] for a, b in q.inner))
+        if count_words(text) < MIN_UNATTRIBUTED_WORDS:
+            continue
+        before = [x for x in quotes if x["end_char"] <= q.start]
+        prev = max(before, key=lambda x: x["end_char"]) if before else None
+        who = {k2: prev[k2] for k2 in ("speaker_text", "speaker", "anonymous", "side")} if prev else \
+            {"speaker_text": None, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
+        quotes.append({"kind": "direct", "text": text, "start_char": q.start, "end_char": q.end, "cue": None, **who})
+    quotes.sort(key=lambda x: x["start_char"])
+    return quotes
+
+
+def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: pd.DataFrame,
+                 tokens: pd.DataFrame, mentions: pd.DataFrame, corpus=None) -> pd.DataFrame:
+    """The `quotes` table of a corpus (columns `QUOTE_COLUMNS`)."""
+    from .entities import Lexicon
+
+    lexicon = Lexicon.load(corpus)
+    verbs = lexicon.speech_verbs
+    source_nouns = _read_list("source_nouns.txt", corpus)
+    side_cues = {side: [_lemma_cue(c) for c in cues] for side, cues in lexicon.side_cues.items()}
+    gender = {p: row.get("gender") for p, row in lexicon.persons.items() if row.get("gender")}
+    groups = {name: dict(tuple(frame.groupby("doc_id", sort=False)))
+              for name, frame in (("tokens", tokens), ("sentences", sentences), ("mentions", mentions),
+                                  ("paragraphs", paragraphs))}
+    rows = []
+    for doc in documents.itertuples():
+        toks = groups["tokens"].get(doc.doc_id)
+        if toks is None or toks.empty:
+            continue
+        d = _Doc(doc.doc_id, doc.text, toks.reset_index(drop=True), groups["sentences"].get(doc.doc_id),
+                 groups["mentions"].get(doc.doc_id, mentions.iloc[0:0]), side_cues, source_nouns)
+        paras = groups["paragraphs"].get(doc.doc_id)
+        bounds = list(zip(paras["start_char"], paras["end_char"]))
+        for n, q in enumerate(extract_quotes(d, verbs, gender, bounds)):
+            q.update(doc_id=doc.doc_id, quote_id=n, sent_id=d.t["sent_id"][d.token_at(q["start_char"])],
+                     n_words=count_words(q["text"]), anonymous=bool(q.get("anonymous")))
+            rows.append(q)
+    table = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+    table["side"] = table["side"].fillna("UNKNOWN")
+    return table
+
+
+def _lemma_cue(cue: str) -> str:
+    """Side cues are matched against normalised lemmas: "des États-Unis" -> "de le etats-unis"."""
+    from .lexicon import _phrase_norms
+
+    return " ".join(_phrase_norms((cue,))[0])
+
+
+# --------------------------------------------------------------------------- measuring
+
+def _words(text: str) -> list[str]:
+    return [normalise(w) for w in WORD_RE.findall(text or "")]
+
+
+def match_quotes(predicted: pd.DataFrame, gold: pd.DataFrame) -> list[tuple[int, int]]:
+    """One-to-one pairs (predicted row, gold row) of the same article sharing at least half their words.
+
+    "Half" is taken on the shorter of the two; pairs are made greedily, largest overlap first.
+    """
+    from collections import Counter
+
+    pairs = []
+    for doc_id, g in gold.groupby("doc_id"):
+        p = predicted[predicted["doc_id"] == doc_id]
+        candidates = []
+        for pi, ptext in zip(p.index, p["text"]):
+            pw = Counter(_words(ptext))
+            for gi, gtext in zip(g.index, g["text"]):
+                gw = Counter(_words(gtext))
+                common = sum((pw & gw).values())
+                if common and common >= 0.5 * min(sum(pw.values()), sum(gw.values())):
+                    candidates.append((common, pi, gi))
+        used_p, used_g = set(), set()
+        for common, pi, gi in sorted(candidates, reverse=True):
+            if pi not in used_p and gi not in used_g:
+                pairs.append((pi, gi))
+                used_p.add(pi)
+                used_g.add(gi)
+    return pairs
+
+
+def score_quotes(predicted: pd.DataFrame, gold: pd.DataFrame) -> dict:
+    """Precision, recall, F1, direct-quote recall, speaker and side accuracy, share error per side.
+
+    Speaker accuracy is measured on matched quotes: same canonical speaker, or both anonymous.
+    The share error is, per article and side, |machine − reader| share of quoted words, in
+    percentage points, averaged over (article, side) pairs.
+    """
+    predicted = predicted[predicted["doc_id"].isin(set(gold["doc_id"]))]
+    pairs = match_quotes(predicted, gold)
+    n_p, n_g, n_m = len(predicted), len(gold), len(pairs)
+    precision = n_m / n_p if n_p else 0.0
+    recall = n_m / n_g if n_g else 0.0
+    direct = gold[gold["kind"] == "direct"]
+    matched_gold = {g for _, g in pairs}
+    speaker_ok = side_ok = 0
+    for pi, gi in pairs:
+        p, g = predicted.loc[pi], gold.loc[gi]
+        g_anon = str(g["anonymous"]).lower() == "true"
+        same = (bool(p["anonymous"]) and g_anon) or (isinstance(g["speaker"], str) and p["speaker"] == g["speaker"])
+        speaker_ok += same
+        side_ok += p["side"] == g["side"]
+    share_errors = []
+    for doc_id, g in gold.groupby("doc_id"):
+        p = predicted[predicted["doc_id"] == doc_id]
+        g_share = g.assign(n=g["text"].map(lambda t: len(_words(t)))).groupby("side")["n"].sum()
+        p_share = p.groupby("side")["n_words"].sum()
+        g_share, p_share = g_share / max(1, g_share.sum()) * 100, p_share / max(1, p_share.sum()) * 100
+        for side in set(g_share.index) | set(p_share.index):
+            share_errors.append(abs(g_share.get(side, 0) - p_share.get(side, 0)))
+    return {
+        "quotes (reader)": n_g, "quotes (machine)": n_p, "matched": n_m,
+        "precision": round(precision, 3), "recall": round(recall, 3),
+        "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
+        "direct recall": round(sum(i in matched_gold for i in direct.index) / max(1, len(direct)), 3),
+        "speaker accuracy": round(speaker_ok / max(1, n_m), 3),
+        "side accuracy": round(side_ok / max(1, n_m), 3),
+        "share error (points)": round(sum(share_errors) / max(1, len(share_errors)), 1),
+    }
+
+
+def read_gold(path) -> pd.DataFrame:
+    """A hand-annotated quotes file (tests/gold/quotes_*.csv): leading `#` lines are comments."""
+    from io import StringIO
+
+    lines = open(path, encoding="utf-8").read().splitlines()
+    start = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    return pd.read_csv(StringIO("\n".join(lines[start:])))
+
+
+TABLES = {
+    "quotes": lambda corpus: build_quotes(corpus.documents, corpus.paragraphs, corpus.sentences, corpus.tokens,
+                                          corpus.mentions, corpus.path),
+}
