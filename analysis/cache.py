@@ -100,7 +100,7 @@ class AnnotationCache:
                 return None
             if len(frame):
                 frames.append(frame[frame["doc_key"].isin(keys)])
-        return pd.concat(frames, ignore_index=True) if frames else None
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"doc_key": pd.Series(dtype=str)})
 
     # -- assembled corpora ------------------------------------------------------
     def corpus_dir(self, doc_ids: list[str], keys: list[str]) -> Path:

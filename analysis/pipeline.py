@@ -66,6 +66,7 @@ def annotate_corpus(
     batch_size: int = 64,
     progress: bool = True,
     nlp=None,
+    _retry: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Sentences, tokens and mentions of the corpus, parsing only documents not in the cache."""
     if documents.empty:
@@ -87,9 +88,11 @@ def annotate_corpus(
     tables = {}
     for table in ANNOTATION_TABLES:
         rows = cache.read_chunks({known[k] for k in wanted if k in known}, table, wanted)
-        if rows is None or set(keys) - set(known):  # a chunk went missing or broke: rebuild
+        if rows is None or set(keys) - set(known):  # a chunk went missing or broke: rebuild once
+            if _retry:
+                raise RuntimeError(f"the annotation cache in {cache.dir} cannot be rebuilt; delete it and retry")
             return annotate_corpus(documents, paragraphs, cache_dir=cache_dir, n_process=n_process,
-                                   batch_size=batch_size, progress=progress, nlp=nlp)
+                                   batch_size=batch_size, progress=progress, nlp=nlp, _retry=True)
         tables[table] = _attach_doc_ids(rows, doc_ids, keys, table)
     cache.save_corpus_tables(assembled, tables)
     return tables

@@ -612,6 +612,8 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
             q.update(doc_id=doc.doc_id, quote_id=n, sent_id=d.t["sent_id"][d.token_at(q["start_char"])],
                      n_words=count_words(q["text"]), anonymous=bool(q.get("anonymous")))
             rows.append(q)
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in QUOTE_COLUMNS})
     table = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     table["side"] = table["side"].fillna("UNKNOWN")
     return table

@@ -1,0 +1,121 @@
+"""Quote extraction measured against the hand annotation (tests/gold/quotes_*.csv), plus the hard cases."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import load_corpus
+from analysis.quotes import find_quote_spans, read_gold, score_quotes
+from conftest import PROJECT
+
+GOLD = PROJECT / "tests" / "gold"
+
+
+@pytest.fixture(scope="module")
+def seed_scores(seeds_corpus):
+    return score_quotes(seeds_corpus.quotes, read_gold(GOLD / "quotes_seeds.csv"))
+
+
+def test_seed_quotes_reach_the_issue_floors(seed_scores):
+    assert seed_scores["f1"] >= 0.90, seed_scores
+    assert seed_scores["direct recall"] >= 0.95, seed_scores
+    assert seed_scores["speaker accuracy"] >= 0.90, seed_scores
+    assert seed_scores["side accuracy"] >= 0.95, seed_scores
+    assert seed_scores["share error (points)"] <= 5, seed_scores
+
+
+def corpus_gold(corpus) -> pd.DataFrame:
+    gold = read_gold(GOLD / "quotes_corpus.csv")
+    texts = corpus.documents.set_index("doc_id")["text"]
+    gold["text"] = [texts[d][a:b] for d, a, b in zip(gold.doc_id, gold.start_char, gold.end_char)]
+    return gold
+
+
+@pytest.mark.slow
+def test_real_articles_quote_detection(news_sample):
+    scores = score_quotes(news_sample.quotes, corpus_gold(news_sample))
+    assert scores["f1"] >= 0.85, scores
+    assert scores["direct recall"] >= 0.85, scores
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="speaker accuracy on the annotated real articles is about 0.4 < 0.85: "
+                   "institutions without an alias, pronouns across quotes, floating fragments (see closing note)")
+def test_real_articles_speaker_accuracy_target(news_sample):
+    assert score_quotes(news_sample.quotes, corpus_gold(news_sample))["speaker accuracy"] >= 0.85
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Il a dit : « Nous partirons. »", [" Nous partirons. "]),
+    ("Il a dit : “Nous partirons.”", ["Nous partirons."]),
+    ("Il a dit : „Nous partirons.“", ["Nous partirons."]),
+    ('Il a dit : "Nous partirons."', ["Nous partirons."]),
+    ("Il a dit : ” Nous partirons “.", [" Nous partirons "]),            # reversed pair
+    ("Il a dit : “Nous partirons ».", ["Nous partirons "]),              # mismatched pair
+    ("Il a dit : » Nous partirons ».", [" Nous partirons "]),            # closing guillemet as opener
+])
+def test_every_form_of_quote_marks(text, expected):
+    spans = find_quote_spans(text, [(0, len(text))])
+    assert [text[a:b] for q in spans for a, b in q.inner] == expected
+
+
+def test_multi_paragraph_quote_is_one_quote_and_unclosed_stays_in_its_paragraph():
+    paras = ["« Nous venons de poser la question,", "« la balle est dans leur camp. »", "« Sans fin et sans guillemet",
+             "Le reste de l'article ne doit pas être avalé."]
+    text, bounds, pos = "", [], 0
+    for p in paras:
+        bounds.append((pos, pos + len(p)))
+        text += p + "\n\n"
+        pos += len(p) + 2
+    spans = find_quote_spans(text, bounds)
+    assert len(spans) == 2
+    assert len(spans[0].inner) == 2 and spans[0].closed
+    assert not spans[1].closed and spans[1].end == bounds[2][1]  # bounded by its paragraph
+
+
+def quotes_of(tmp_path, body: str) -> pd.DataFrame:
+    (tmp_path / "a.txt").write_text("Titre de test\n\n" + body, encoding="utf-8")
+    return load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).quotes
+
+
+def test_negated_speech_is_not_a_quote(tmp_path):
+    quotes = quotes_of(tmp_path, "Le ministre n'a pas dit que la réforme serait abandonnée.")
+    assert quotes.empty
+
+
+def test_mixed_quote_is_one_quote_with_the_speaker_and_side(tmp_path):
+    quotes = quotes_of(tmp_path, "Emily Horne a déclaré que les États-Unis « continuent à s'engager dans une "
+                                 "diplomatie étendue avec nos alliés ».")
+    assert len(quotes) == 1
+    row = quotes.iloc[0]
+    assert row.kind == "mixed" and row.speaker == "Emily Horne" and row.side == "US"
+    assert "«" not in row.text and row.n_words >= 10
+
+
+def test_anonymous_source_takes_its_side_from_the_description(tmp_path):
+    quotes = quotes_of(tmp_path, "« Nous sommes prêts à la diplomatie », a déclaré un haut responsable américain.")
+    row = quotes.iloc[0]
+    assert row.kind == "direct" and bool(row.anonymous) and row.side == "US" and pd.isna(row.speaker)
+
+
+def test_selon_and_incise(tmp_path):
+    quotes = quotes_of(tmp_path, "Selon le Kremlin, les pourparlers reprendront en janvier. "
+                                 "La Russie veut des garanties, a ajouté Dmitri Peskov.")
+    assert list(quotes.kind) == ["indirect", "indirect"]
+    assert list(quotes.speaker) == ["Kremlin", "Dmitri Peskov"] and set(quotes.side) == {"RU"}
+
+
+def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
+    import time
+
+    words = " ".join(["la négociation continue"] * 1700)  # ~5,000 words, no punctuation
+    body = ("« " + "Le président a parlé longuement de la sécurité en Europe. " * 200 + "\n\n"
+            + words + "\n\n" + "« » " * 20 + "\n\n" + "Le Kremlin a déclaré que les discussions continueraient.")
+    start = time.perf_counter()
+    quotes = quotes_of(tmp_path, body)
+    assert time.perf_counter() - start < 120  # wide bound: the point is that it finishes
+    texts = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).paragraphs
+    first_para_end = texts.iloc[0]["end_char"]
+    assert all(q.end_char <= first_para_end or q.start_char > first_para_end for q in quotes.itertuples())
+    assert "les discussions continueraient" in " ".join(quotes.text)
