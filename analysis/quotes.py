@@ -708,6 +708,62 @@ def read_gold(path) -> pd.DataFrame:
     return pd.read_csv(StringIO("\n".join(lines[start:])))
 
 
+def load_verb_classes(corpus=None) -> dict[str, str]:
+    """verb lemma -> class (neutral, doubt, concession, denial, threat …) from data/verb_classes.csv."""
+    from .datafiles import load_csv
+
+    return {row["verb"]: row["class"] for row in load_csv("verb_classes.csv", corpus, required=("verb", "class"))}
+
+
+def speaking_order(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Per article: who speaks first and who gets the last word (speaker or anonymous source, and side)."""
+    def who(row):
+        return row["speaker"] if isinstance(row["speaker"], str) else ("anonyme" if row["anonymous"] else "?")
+
+    rows = []
+    for doc_id, group in quotes.sort_values("start_char").groupby("doc_id", sort=False):
+        first, last = group.iloc[0], group.iloc[-1]
+        rows.append({"doc_id": doc_id, "first": who(first), "first_side": first["side"],
+                     "last": who(last), "last_side": last["side"], "n_quotes": len(group)})
+    return pd.DataFrame(rows)
+
+
+def measured_quality() -> pd.DataFrame:
+    """Scores against the hand annotation: the seeds and, when the shared corpus is there, real articles."""
+    from .cache import PROJECT_ROOT
+    from .pipeline import load_corpus
+
+    gold_dir = PROJECT_ROOT / "tests" / "gold"
+    rows = {}
+    if (gold_dir / "quotes_seeds.csv").exists():
+        seeds = load_corpus(PROJECT_ROOT / "seeds", progress=False)
+        rows["graines (5 articles)"] = score_quotes(seeds.quotes, read_gold(gold_dir / "quotes_seeds.csv"))
+    return pd.DataFrame(rows)
+
+
+def quote_view(documents: pd.DataFrame, quotes: pd.DataFrame, doc_id: str, colours: dict[str, str]) -> str:
+    """The article with every quote highlighted in its side's colour and the speaker in the margin (HTML)."""
+    import html
+
+    text = documents.set_index("doc_id").at[doc_id, "text"]
+    rows = quotes[quotes["doc_id"] == doc_id].sort_values("start_char")
+    parts, last = [], 0
+    for q in rows.itertuples():
+        if q.start_char < last:
+            continue
+        who = q.speaker if isinstance(q.speaker, str) else ("source anonyme" if q.anonymous else "locuteur inconnu")
+        colour = colours.get(q.side, "#999999")
+        parts.append(html.escape(text[last:q.start_char]))
+        parts.append(f'<mark style="background:{colour}33;border-bottom:3px solid {colour}" '
+                     f'title="{html.escape(who)} · {html.escape(q.side)} · {html.escape(q.kind)}">'
+                     f"{html.escape(text[q.start_char:q.end_char])}</mark>"
+                     f'<sup style="color:{colour};font-weight:bold"> [{html.escape(who)} · {html.escape(q.side)}]</sup>')
+        last = q.end_char
+    parts.append(html.escape(text[last:]))
+    body = "".join(parts).replace("\n\n", "</p><p>")
+    return f'<div style="font:15px/1.6 system-ui,sans-serif;max-width:48em"><p>{body}</p></div>'
+
+
 TABLES = {
     "quotes": lambda corpus: build_quotes(corpus.documents, corpus.paragraphs, corpus.sentences, corpus.tokens,
                                           corpus.mentions, corpus.path),
