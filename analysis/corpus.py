@@ -117,10 +117,13 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
     for signature, what in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
             raise RejectError(f"binary file: looks like {what}, not text")
-    if data.startswith(b"\xef\xbb\xbf"):
-        text, encoding = data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, encoding = data.decode("utf-16"), "utf-16"
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        codec, encoding = ("utf-8-sig", "utf-8-sig") if data.startswith(b"\xef") else ("utf-16", "utf-16")
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:  # e.g. a truncated UTF-16 file: keep what decodes, say so
+            text = data.decode(codec, errors="replace")
+            notes.append(f"some bytes are not valid {encoding}: replaced by � (check the text)")
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
@@ -165,10 +168,35 @@ def _read_html(path: Path, text: str) -> tuple[str, dict, list[str]]:
         "date": getattr(extracted, "date", None),
         "url": getattr(extracted, "url", None),
     }
-    kept = {line.strip() for line in body.splitlines() if line.strip()}
-    visible = trafilatura.html2txt(text) or ""
-    outside = [ln.strip() for ln in visible.splitlines() if ln.strip() and ln.strip() not in kept]
+    kept = {" ".join(line.split()) for line in body.splitlines() if line.strip()}
+    outside = [line for line in _visible_lines(text) if line not in kept]
     return body, meta, outside
+
+
+_BLOCK_TAGS = ("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
+               "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
+               "pre", "section", "summary", "table", "td", "th", "tr", "ul", "button", "option")
+
+
+def _visible_lines(page: str) -> list[str]:
+    """The visible text of a page, one line per block element (scripts, styles, comments dropped).
+
+    Why not trafilatura.html2txt: it returns the whole page on one line (so the "outside the
+    article" list was one blob repeating the article) and silently drops asides and footers.
+    """
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    tree = load_html(page)
+    body = tree.find(".//body") if tree is not None else None
+    if body is None:
+        return []
+    etree.strip_elements(body, etree.Comment, "script", "style", "noscript", "template", "svg", with_tail=False)
+    for elem in body.iter(*_BLOCK_TAGS):
+        elem.text = "\n" + (elem.text or "")
+        elem.tail = "\n" + (elem.tail or "")
+    lines = (" ".join(line.split()) for line in body.text_content().split("\n"))
+    return [line for line in lines if line]
 
 
 def iter_folder(folder: Path, rejected: list[dict], seen: set[str]):
@@ -191,7 +219,7 @@ def iter_folder(folder: Path, rejected: list[dict], seen: set[str]):
             rejected.append(_rej(path, None, f"unsupported file type '{suffix or name}': use .txt, .md, .html, .jsonl or .csv"))
             continue
         try:
-            yield _read_text_file(path, _unique_id(path.stem, seen))
+            yield _read_text_file(path, _unique_id(_shown(path.stem), seen))
         except RejectError as exc:
             rejected.append(_rej(path, None, str(exc)))
 
@@ -215,7 +243,9 @@ def _read_text_file(path: Path, doc_id: str) -> RawDocument:
     text, encoding, notes = decode_bytes(data)
     if not text.strip():
         raise RejectError("no text: the file holds only spaces or blank lines")
-    raw = RawDocument(doc_id, str(path), text, encoding=encoding, warnings=notes)
+    if _shown(path.name) != str(path.name):
+        notes.append("the file name is not valid UTF-8 (shown with �): rename the file")
+    raw = RawDocument(doc_id, _shown(path), text, encoding=encoding, warnings=notes)
     if path.suffix.lower() in HTML_SUFFIXES or text.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):
         raw.text, meta, raw.outside_lines = _read_html(path, text)
         raw.title, raw.date, raw.url = meta["title"], _normalise_date(meta["date"]), meta["url"]
@@ -223,7 +253,25 @@ def _read_text_file(path: Path, doc_id: str) -> RawDocument:
 
 
 def _rej(path, line_no, reason) -> dict:
-    return {"source_path": str(path), "line_no": line_no, "reason": reason}
+    return {"source_path": _shown(path), "line_no": line_no, "reason": reason}
+
+
+def _shown(path) -> str:
+    """A path (or name) as valid UTF-8 text: bytes of a file name that are not UTF-8 become �.
+
+    Python keeps such bytes as lone surrogates, which pandas, Parquet, CSV and the terminal
+    all refuse: one badly named file (a zip made on Windows) would stop the whole corpus.
+    """
+    text = str(path)
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _valid_text(value: str) -> tuple[str, int]:
+    """Replace lone surrogates (JSON escapes of a cut emoji such as "\\ud83d") by �; return the count."""
+    return re.subn(r"[\ud800-\udfff]", "\ufffd", value)
 
 
 def _record_to_raw(record: dict, path: Path, line_no: int, seen: set[str], encoding: str) -> RawDocument:
@@ -235,22 +283,32 @@ def _record_to_raw(record: dict, path: Path, line_no: int, seen: set[str], encod
         raise RejectError(f"'text' is not a string ({type(text).__name__})")
     if not text.strip():
         raise RejectError("empty 'text'")
-    doc_id = str(record.get("id") or f"{path.stem}_{line_no}")
+    text, bad = _valid_text(text)
+    notes = [f"replaced {bad} invalid character(s) (lone surrogates, e.g. a cut emoji) by �"] if bad else []
+    doc_id = _valid_text(str(record.get("id") or f"{path.stem}_{line_no}"))[0]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
 
     def opt(key):
         value = record.get(key)
-        return str(value).strip() if value not in (None, "") and str(value).strip() else None
+        return _valid_text(str(value).strip())[0] if value not in (None, "") and str(value).strip() else None
 
     return RawDocument(
-        _unique_id(doc_id, seen), str(path), text, source_line=line_no, title=opt("title"),
-        date=_normalise_date(opt("date")), url=opt("url"), encoding=encoding,
+        _unique_id(doc_id, seen), _shown(path), text, source_line=line_no, title=opt("title"),
+        date=_normalise_date(opt("date")), url=opt("url"), encoding=encoding, warnings=notes,
     )
+
+
+def _decode_table_file(path: Path) -> tuple[str, str]:
+    """Decode a JSONL/CSV file, warning once (naming the file) about cp1252, NUL bytes …"""
+    text, encoding, notes = decode_bytes(_read_bytes(path))
+    for note in notes:
+        warnings.warn(f"{_shown(path)}: {note}", stacklevel=3)
+    return text, encoding
 
 
 def iter_jsonl(path: Path, rejected: list[dict], seen: set[str]):
     """Yield one RawDocument per good JSONL line; bad lines go to `rejected` with their number."""
-    text, encoding, _ = decode_bytes(_read_bytes(path))
+    text, encoding = _decode_table_file(path)
     for line_no, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -267,30 +325,40 @@ def iter_jsonl(path: Path, rejected: list[dict], seen: set[str]):
 
 def iter_csv(path: Path, rejected: list[dict], seen: set[str]):
     """Yield one RawDocument per good CSV row (delimiter sniffed among , ; tab |)."""
-    text, encoding, _ = decode_bytes(_read_bytes(path))
+    text, encoding = _decode_table_file(path)
+    # The csv module refuses fields over 128 KB by default; one article may be longer.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
     header = text.split("\n", 1)[0]
     try:
         dialect = csv.Sniffer().sniff(header, delimiters=",;\t|")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    columns = next(rows, [])
+    fields = [f.strip().lower() for f in columns]
     if "text" not in fields:
-        raise RejectError(f"no 'text' column (columns found: {', '.join(reader.fieldnames or []) or 'none'})")
-    reader.fieldnames = fields
+        raise RejectError(f"no 'text' column (columns found: {', '.join(columns) or 'none'})")
     while True:
+        line_no = rows.line_num + 1  # the row's first line: a quoted text may span several
         try:
-            row = next(reader)
+            values = next(rows)
         except StopIteration:
             break
         except csv.Error as exc:
-            rejected.append(_rej(path, reader.line_num, f"malformed CSV row ({exc})"))
+            rejected.append(_rej(path, line_no, f"malformed CSV row ({exc})"))
             continue
+        if not values:
+            continue  # a blank line
         try:
-            yield _record_to_raw(row, path, reader.line_num, seen, encoding)
+            if len(values) > len(fields):  # an unquoted delimiter cut the text: never keep half of it
+                raise RejectError(f"{len(values)} fields but {len(fields)} columns in the header: "
+                                  f"quote the text (delimiter {delimiter!r})")
+            if len(values) <= fields.index("text"):
+                raise RejectError(f"no 'text' value: {len(values)} field(s) but {len(fields)} columns in the header")
+            yield _record_to_raw(dict(zip(fields, values)), path, line_no, seen, encoding)
         except RejectError as exc:
-            rejected.append(_rej(path, reader.line_num, str(exc)))
+            rejected.append(_rej(path, line_no, str(exc)))
 
 
 def iter_raw_documents(corpus: str | Path, rejected: list[dict]):
@@ -309,7 +377,7 @@ def iter_raw_documents(corpus: str | Path, rejected: list[dict]):
         elif suffix in (".csv", ".tsv"):
             yield from iter_csv(path, rejected, seen)
         elif suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
-            yield _read_text_file(path, _unique_id(path.stem, seen))
+            yield _read_text_file(path, _unique_id(_shown(path.stem), seen))
         else:
             raise RejectError(f"unsupported corpus file type '{suffix}': use a folder, .jsonl or .csv")
     except RejectError as exc:
@@ -591,12 +659,19 @@ def read_corpus(corpus: str | Path, progress: bool = False) -> CleanTables:
     sources = {raw.doc_id: raw.text for raw in raws}
     for raw in raws:
         doc, para_rows, removed_rows = clean_document(raw, rules, repeated)
-        removed.extend(removed_rows)
         if not para_rows:
-            n = len(removed_rows)
-            rejected.append(_rej(raw.source_path, raw.source_line,
-                                 f"no article text left after cleaning: all {n} line(s) were boilerplate (see removed_lines)"))
+            # The lines read as title, byline or date belong to no document now: list them too.
+            source, listed, header = raw.text.split("\n"), {row["line_no"] for row in removed_rows}, []
+            for col in ("title", "byline", "date"):
+                if (no := doc[f"{col}_line"]) is not None and no not in listed:
+                    header.append({"doc_id": raw.doc_id, "line_no": no, "text": source[no - 1].strip(), "reason": col})
+            removed_rows += header
+            removed.extend(removed_rows)
+            what = "boilerplate, title, date or byline" if header else "boilerplate"
+            rejected.append(_rej(raw.source_path, raw.source_line, f"no article text left after cleaning: "
+                                 f"all {len(removed_rows)} line(s) were {what} (see removed_lines)"))
             continue
+        removed.extend(removed_rows)
         digest = hashlib.sha1(doc["text"].encode("utf-8")).hexdigest()
         if digest in seen_text:
             doc["duplicate_of"] = seen_text[digest]

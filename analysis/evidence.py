@@ -89,7 +89,8 @@ def mention_sentences(sentences: pd.DataFrame, mentions: pd.DataFrame, canonical
         rows = hits[(hits.doc_id == sent.doc_id) & (hits.sent_id == sent.sent_id)].sort_values("start_char")
         ents = [{"start": int(r.start_char - sent.start_char), "end": int(r.end_char - sent.start_char),
                  "label": f"{kinds.get(r.kind, r.kind)} · {r.side}"} for r in rows.itertuples()]
-        pages.append({"text": sent.text, "ents": ents, "title": f"{sent.doc_id} · phrase {sent.sent_id}"})
+        # displaCy escapes the text, not the title: the doc id comes from a file name or a JSONL id.
+        pages.append({"text": sent.text, "ents": ents, "title": html.escape(f"{sent.doc_id} · phrase {sent.sent_id}")})
     options = {"colors": {f"{k} · {side}": colour for k in kinds.values() for side, colour in colours.items()}}
     head = f"<p><b>{html.escape(canonical)}</b> : {total} phrase(s)" + (
         f", échantillon de {max_sentences} (graine {seed})" if total > max_sentences else "") + "</p>"

@@ -88,6 +88,12 @@ def annotate_corpus(
     tables = {}
     for table in ANNOTATION_TABLES:
         rows = cache.read_chunks({known[k] for k in wanted if k in known}, table, wanted)
+        if table == "sentences" and rows is not None and (stale := wanted - set(rows["doc_key"])):
+            # Every document has a paragraph, hence a sentence: a chunk that lists a document but
+            # lacks its rows is stale (an old copy, a sync conflict). Forget it: it is parsed again.
+            for chunk in {known[k] for k in stale if k in known}:
+                (cache.dir / f"{chunk}.keys.json").unlink(missing_ok=True)
+            rows = None
         if rows is None or set(keys) - set(known):  # a chunk went missing or broke: rebuild once
             if _retry:
                 raise RuntimeError(f"the annotation cache in {cache.dir} cannot be rebuilt; delete it and retry")
