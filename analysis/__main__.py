@@ -8,8 +8,6 @@ import time
 import warnings
 from pathlib import Path
 
-from .cache import PROJECT_ROOT
-
 
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
@@ -42,11 +40,11 @@ def cmd_export(args) -> int:
 
 
 def cmd_report(args) -> int:
-    """Execute every notebook against the corpus and write the HTML reports."""
-    from .report import build_reports
+    """Execute every notebook against the corpus and write the report site: one page per notebook,
+    annotated articles (a fixed-seed sample on a large corpus) and an index, all offline."""
+    from .report import run_report
 
-    build_reports(args.corpus, args.out)
-    return 0
+    return run_report(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,9 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--processes", type=int, default=1, help="spaCy worker processes (default 1)")
     export.set_defaults(func=cmd_export)
 
-    report = sub.add_parser("report", help="execute the notebooks and write HTML reports", description=cmd_report.__doc__)
-    report.add_argument("--corpus", default=str(PROJECT_ROOT / "seeds"), help="corpus path (default: seeds/)")
-    report.add_argument("--out", default=str(PROJECT_ROOT / "reports"), help="output folder (default: reports/)")
+    from .report import add_report_arguments
+
+    report = sub.add_parser("report", help="execute the notebooks and write the HTML report site", description=cmd_report.__doc__)
+    add_report_arguments(report)  # --corpus, --out, --articles N, --article ID (repeatable), --seed
     report.set_defaults(func=cmd_report)
     return parser
 

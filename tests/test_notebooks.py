@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-
 import nbformat
 import pytest
 
-from analysis.report import build_reports, execute_notebook, notebook_paths
-from conftest import PROJECT, SEEDS, SHARED_CORPORA
+from analysis.report import execute_notebook, notebook_paths
+from conftest import SHARED_CORPORA
 
 NOTEBOOKS = notebook_paths()
 
@@ -34,27 +30,6 @@ def test_notebooks_are_committed_clean():
                 assert "import spacy" not in cell.source and "sys.path" not in cell.source
         params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(params) == 1 and "CORPUS" in params[0].source, path.name
-
-
-@pytest.mark.slow
-def test_report_on_the_seeds(tmp_path):
-    """`report` runs every notebook on the seeds: pages, index, figures with alt text."""
-    index = build_reports(SEEDS, tmp_path, log=lambda *_: None)
-    assert index.exists() and 'lang="fr"' in index.read_text(encoding="utf-8")
-    figures_dir = Path(os.environ["ANALYSIS_FIGURES_DIR"])
-    for path in NOTEBOOKS:
-        page = tmp_path / f"{path.stem}.html"
-        assert page.exists(), page
-        executed = nbformat.read(tmp_path / "executed" / path.name, as_version=4)
-        outputs = list(figure_outputs(executed))
-        assert outputs, f"{path.name} shows no figure"
-        for output in outputs:
-            meta = output["metadata"]["image/png"]
-            assert len(meta["alt"]) > 30, meta
-            stem = Path(meta["filename"]).stem
-            for suffix in (".png", ".svg", ".csv"):
-                assert (figures_dir / f"{stem}{suffix}").exists(), stem + suffix
-    assert (figures_dir / "00_corpus_removed_lines.png").exists()
 
 
 @pytest.mark.slow
