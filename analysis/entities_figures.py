@@ -7,6 +7,7 @@ set, and never saves or shows it (`figures.save_figure` does).
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.patches import Patch
 import pandas as pd
 
 from .figures import _finish, _short, side_palette
@@ -31,10 +32,9 @@ def plot_top_entities(entities: pd.DataFrame, kind: str = "PER", n: int = 15, co
     fig, ax = plt.subplots(figsize=(8, max(3, 0.35 * len(data) + 1.5)))
     ax.barh(data.index, data["n_mentions"], color=[palette.get(s, "#999999") for s in data["side"]])
     ax.invert_yaxis()
-    for side in dict.fromkeys(data["side"]):
-        ax.barh([], [], color=palette.get(side, "#999999"), label=side)
     if len(data):
-        ax.legend(title="camp", fontsize=8, loc="lower right")
+        handles = [Patch(color=palette.get(side, "#999999"), label=side) for side in dict.fromkeys(data["side"])]
+        ax.legend(handles=handles, title="camp", fontsize=8, loc="lower right")
     _finish(fig, ax, f"Les {labels.get(kind, kind)} les plus mentionnées ({entities['doc_id'].nunique()} articles)",
             "mentions (nom, titre ou pronom)", "", corpus_name)
     top = ", ".join(f"{name} ({row.n_mentions}, {row.side})" for name, row in data.head(5).iterrows())

@@ -53,6 +53,7 @@ def save_figure(fig, name: str, alt: str | None = None, data: pd.DataFrame | Non
     folder = figures_dir()
     png, svg = folder / f"{name}.png", folder / f"{name}.svg"
     title = fig._suptitle.get_text() if fig._suptitle else (fig.axes[0].get_title() if fig.axes else name)
+    # Alt texts are written in English (the code language); report pages mark them lang="en".
     fig.savefig(png, dpi=120, bbox_inches="tight", metadata={"Title": title, "Description": alt})
     fig.savefig(svg, bbox_inches="tight", metadata={"Title": title, "Description": alt})
     if data is not None:

@@ -138,3 +138,34 @@ def test_top_people_of_the_news_corpus_are_people(news_sample):
     assert all(" " in name or "-" in name for name in top[:10]), top
     dropped = news_sample.dropped_mentions
     assert not dropped.text.isin(["Paris", "Twitter", "Facebook", "Emmanuel Macron"]).any()
+
+
+def pronoun_accuracy(corpus) -> tuple[int, int]:
+    """Pronoun speakers ("Il a déclaré") in the hand-annotated seed quotes: resolved to the right person?
+
+    For each annotated quote whose speaker is written "Il"/"Elle", the pronoun mention of the
+    entities table that starts that quote's sentence (or the sentence just before) is compared
+    with the annotator's speaker. Returns (correct, total).
+    """
+    from analysis.quotes import read_gold
+
+    gold = read_gold(PROJECT / "tests" / "gold" / "quotes_seeds.csv")
+    gold = gold[gold.speaker_text.isin(["Il", "Elle"]) & gold.speaker.notna()]
+    texts = corpus.documents.set_index("doc_id")["text"]
+    pronouns = corpus.mentions[corpus.mentions.kind == "pronoun"]
+    correct = total = 0
+    for row in gold.itertuples():
+        start = texts[row.doc_id].find(row.text[:40])
+        candidates = pronouns[(pronouns.doc_id == row.doc_id) & (pronouns.start_char <= start)
+                              & (pronouns.start_char >= start - 120)]
+        if candidates.empty:
+            continue  # the pronoun is not the subject of a reporting verb the parser found
+        total += 1
+        correct += candidates.iloc[-1]["canonical"] == row.speaker
+    return correct, total
+
+
+def test_pronoun_resolution_is_measured(seeds_corpus):
+    correct, total = pronoun_accuracy(seeds_corpus)
+    assert total >= 5  # 5 annotated "Il a déclaré …" quotes in the seeds
+    assert correct / total >= 0.8, (correct, total)
