@@ -45,6 +45,9 @@ NEGATIONS = {"pas", "jamais", "guere", "aucunement", "nullement", "point"}
 MODALS = {"pouvoir", "devoir", "vouloir", "susceptible", "aller", "falloir"}
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "expl:subj"}
 PRONOUN_GENDER = {"il": "m", "elle": "f", "ils": None, "elles": None}
+# Nouns for a document that carries an institution's words ("le communiqué du ministère").
+DOCUMENT_NOUNS = {"communique", "rapport", "note", "lettre", "message", "declaration", "etude", "bilan",
+                  "texte", "site", "compte", "courrier", "avis"}
 WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
@@ -279,6 +282,12 @@ def _subject_of(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
                                                                      "dimanche", "lundi", "mardi")):
         j += 1
     if how == "incise":
+        stop = next((k for k in range(v + 1, s_hi + 1) if d.t["text"][k] in (",", ".", ";", ":")), s_hi + 1)
+        for m in d.mention_covering(d.t["start_char"][v], d.end_char(stop - 1) if stop - 1 > v else d.end_char(v)):
+            if m.get("type") == "PER" and m.get("kind") == "name" and m["start_char"] > d.t["start_char"][v]:
+                lo = d.token_at(m["start_char"])  # "a dit sur Twitter Vladimir Oustimenko"
+                if not any(d.t["pos"][k] == "DET" for k in range(v + 1, lo)):  # not "le conseiller de Poutine"
+                    return lo, d.token_at(m["end_char"] - 1)
         for k in range(v + 1, min(s_hi, v + 4) + 1):
             word = d.norm[k].lstrip("-").removeprefix("t-")
             if word in PRONOUN_GENDER:
@@ -370,8 +379,16 @@ class _Speakers:
         named = self._apposed_name(lo, hi)
         if named:
             return {**named, "speaker_text": text}
-        mention = self._mention_speaker(start, end)
         head_lemma = _head_noun(d, lo, hi)
+        if head_lemma == "source" and "meme" in d.norm[lo:hi + 1]:  # "selon la même source"
+            same = self._previous(None)
+            if same:
+                return {**same, "speaker_text": text}
+        if head_lemma in DOCUMENT_NOUNS:  # "le communiqué du ministère de l'Intérieur": the ministry speaks
+            of = next((j for j in range(lo, hi) if d.norm[j] in ("de", "du", "des", "d'")), None)
+            if of is not None and of < hi:
+                return self.resolve((of + 1 if d.norm[of] in ("du", "des") else of + 1, hi))
+        mention = self._mention_speaker(start, end)
         if mention and not (head_lemma in d.source_nouns and mention.get("type") != "PER"):
             return {**mention, "speaker_text": text}
         side = _cue_side(d, lo, hi)
@@ -382,8 +399,8 @@ class _Speakers:
         # An institution named by a description ("la sécurité routière", "le ministère de
         # l'Intérieur"): the phrase itself, without its article, is the speaker.
         if head_lemma and not d.t["pos"][lo] == "PRON":
-            name = re.sub(r"^(?:le|la|les|l'|l’)\s*", "", text, flags=re.I)
-            return {"speaker_text": text, "speaker": name[:1].upper() + name[1:], "anonymous": False,
+            name = re.sub(r"^(?:(?:le|la|les)\s+|l['’]\s*)", "", text, flags=re.I)
+            return {"speaker_text": text, "speaker": name, "anonymous": False,
                     "side": side or "UNKNOWN"}
         return {"speaker_text": text, "speaker": None, "anonymous": False, "side": side or "UNKNOWN"}
 
