@@ -8,13 +8,14 @@ STAMP  := $(VENV)/.installed
 CORPUS ?= seeds
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help install report test lab export clean browser
+.PHONY: help install report test lab export clean browser bench
 
 help:
 	@echo "make report   build every figure (figures/) and HTML report (reports/) from $(CORPUS)"
 	@echo "make test     run the whole test suite, notebooks included (installs chromium for the browser tests when root)"
 	@echo "make lab      open the notebooks in JupyterLab"
 	@echo "make export   write every table as CSV into out/ (CORPUS=path to change the corpus)"
+	@echo "make bench    time the pipeline against bare spaCy (400 articles of ../shared/corpora/fr_news_2k.jsonl)"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +47,9 @@ lab: $(STAMP)
 
 export: $(STAMP)
 	$(PY) -m analysis export --corpus $(CORPUS) --out out
+
+bench: $(STAMP)
+	$(PY) -m analysis bench
 
 
 clean:

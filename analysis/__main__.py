@@ -1,4 +1,4 @@
-"""Command line: `python -m analysis {export,report} …` (see `--help` of each)."""
+"""Command line: `python -m analysis {export,report,bench} …` (see `--help` of each)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ def cmd_export(args) -> int:
     """Write every table as CSV (UTF-8, header row, one file per table named after it)."""
     from .pipeline import load_corpus
 
-    corpus = load_corpus(args.corpus, cache_dir=args.cache_dir, processes=args.processes)
+    if args.scheduler and args.engine != "dask":
+        return _fail("--scheduler only applies to --engine dask")
+    corpus = load_corpus(args.corpus, cache_dir=args.cache_dir, processes=args.processes,
+                         engine=args.engine, scheduler=args.scheduler)
     documents = corpus.documents
     print(f"read {corpus.path}: {len(documents)} article(s), {len(corpus.rejected)} rejected input(s), "
           f"{len(corpus.removed_lines)} removed line(s)")
@@ -55,7 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--corpus", required=True, help="folder of .txt/.md/.html articles, or a .jsonl/.csv file with a text column")
     export.add_argument("--out", required=True, help="folder for the CSV files (created if missing)")
     export.add_argument("--cache-dir", default=None, help="annotation cache folder (default: .cache/ at the project root)")
-    export.add_argument("--processes", type=int, default=1, help="spaCy worker processes (default 1)")
+    export.add_argument("--processes", type=int, default=1,
+                        help="spaCy worker processes (default 1); with --engine dask and no --scheduler: "
+                             "the LocalCluster's worker processes (default 2)")
+    export.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="where the spaCy pass runs: on this machine (local, default) or as Dask tasks (dask)")
+    export.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="with --engine dask: an existing Dask scheduler (tcp://host:8786, or a scheduler "
+                             "file *.json); default: a LocalCluster of 2 worker processes on this machine")
     export.set_defaults(func=cmd_export)
 
     from .report import add_report_arguments
@@ -63,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="execute the notebooks and write the HTML report site", description=cmd_report.__doc__)
     add_report_arguments(report)  # --corpus, --out, --articles N, --article ID (repeatable), --seed
     report.set_defaults(func=cmd_report)
+
+    from .bench import add_arguments, cmd_bench
+
+    bench = sub.add_parser("bench", help="measure speed and memory as ratios against bare spaCy", description=cmd_bench.__doc__)
+    add_arguments(bench)  # --corpus, --limit N (0: all), --processes, --batch-size, --out FILE.json, --dask
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 

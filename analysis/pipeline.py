@@ -31,6 +31,7 @@ ANALYSIS_MODULES = ("analysis.entities", "analysis.quotes", "analysis.framing", 
 _COLUMNS = {"sentences": annotate.SENTENCE_COLUMNS, "tokens": annotate.TOKEN_COLUMNS,
             "mentions": annotate.MENTION_COLUMNS}
 BASE_TABLES = ("documents", "paragraphs", "removed_lines", "rejected") + ANNOTATION_TABLES
+ENGINES = ("local", "dask")  # where the spaCy pass runs: this process (+ n_process workers) or Dask tasks
 
 
 @cache
@@ -71,7 +72,10 @@ def annotate_corpus(
     """Sentences, tokens and mentions of the corpus, parsing only documents not in the cache."""
     if documents.empty:
         return {name: pd.DataFrame(columns=_COLUMNS[name]) for name in ANNOTATION_TABLES}
-    nlp = nlp or annotate.load_model()
+    if nlp is None:  # the cache key needs only the model's name and version: the model loads when parsing
+        from .dask_engine import LazyModel
+
+        nlp = LazyModel()
     cache = AnnotationCache(Path(cache_dir or default_cache_dir()), f"{annotate.model_tag(nlp)}-a{annotate.ANNOTATION_VERSION}")
     doc_ids = list(documents["doc_id"])
     keys = [text_key(t) for t in documents["text"]]
@@ -145,14 +149,24 @@ class Corpus:
     """A corpus and its tables, computed on first access and cached on disk.
 
     Parameters: `path` (folder of articles, or a .jsonl/.csv file), `cache_dir`
-    (default `.cache/` at the project root), `processes` (spaCy workers), `progress`.
+    (default `.cache/` at the project root), `processes` (spaCy workers; with the Dask
+    engine and no scheduler, the LocalCluster's workers), `progress`, `engine` (`"local"`:
+    spaCy on this machine, or `"dask"`: see `analysis.dask_engine`) and `scheduler` (Dask
+    only: the address of an existing scheduler, or None for a LocalCluster on this machine).
     """
 
     def __init__(self, path: str | Path, *, cache_dir: str | Path | None = None,
-                 processes: int = 1, batch_size: int = 64, progress: bool = True):
+                 processes: int = 1, batch_size: int = 64, progress: bool = True,
+                 engine: str = "local", scheduler: str | None = None):
         self.path = resolve_corpus_path(path)
         if not self.path.exists():
             raise CorpusError(f"no such corpus: {path} (give a folder of .txt/.html files or a .jsonl/.csv file)")
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+        if scheduler and engine != "dask":
+            raise ValueError("a scheduler address only applies to engine='dask'")
+        self.engine = engine
+        self.scheduler = scheduler
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
         self.processes = processes
         self.batch_size = batch_size
@@ -199,8 +213,15 @@ class Corpus:
     @cached_property
     def _annotation(self) -> dict[str, pd.DataFrame]:
         start = time.perf_counter()
-        tables = annotate_corpus(self.documents, self.paragraphs, cache_dir=self.cache_dir,
-                                 n_process=self.processes, batch_size=self.batch_size, progress=self.progress)
+        if self.engine == "dask":
+            from .dask_engine import annotate_corpus_dask
+
+            tables = annotate_corpus_dask(self.documents, self.paragraphs, cache_dir=self.cache_dir,
+                                          scheduler=self.scheduler, workers=self.processes if self.processes > 1 else None,
+                                          batch_size=self.batch_size, progress=self.progress)
+        else:
+            tables = annotate_corpus(self.documents, self.paragraphs, cache_dir=self.cache_dir,
+                                     n_process=self.processes, batch_size=self.batch_size, progress=self.progress)
         self.timings["annotate"] = time.perf_counter() - start
         return tables
 
