@@ -75,6 +75,20 @@ def load_csv(name: str, corpus: str | Path | None = None, required: tuple[str, .
     return rows
 
 
+def load_list(name: str, corpus: str | Path | None = None) -> list[str]:
+    """A one-item-per-line data file (speech verbs, source nouns, stop list); `#` lines are comments."""
+    lines = data_path(name, corpus).read_text(encoding="utf-8-sig").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def read_commented_csv(path: str | Path) -> "pd.DataFrame":
+    """A CSV file whose leading `#` lines are comments (gold annotations, word lists) as a DataFrame."""
+    import pandas as pd
+
+    body, _ = _strip_leading_comments(Path(path).read_text(encoding="utf-8-sig"))
+    return pd.read_csv(io.StringIO(body))
+
+
 def load_yaml(name: str, corpus: str | Path | None = None) -> dict:
     """Read a YAML data file, naming the file and line when the YAML is malformed."""
     path = data_path(name, corpus)

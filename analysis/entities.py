@@ -30,7 +30,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from spacy.util import filter_spans
 
-from .datafiles import data_path, load_csv, validate_side
+from .datafiles import load_csv, load_list, read_commented_csv, validate_side
 from .lexicon import doc_from_tokens, normalise, phrase_matcher
 
 MENTION_COLUMNS = ["doc_id", "mention_id", "sent_id", "start_char", "end_char", "text", "label", "kind",
@@ -135,8 +135,7 @@ class Lexicon:
 
 
 def _read_list(name: str, corpus=None) -> set[str]:
-    lines = data_path(name, corpus).read_text(encoding="utf-8").splitlines()
-    return {normalise(ln.strip()) for ln in lines if ln.strip() and not ln.lstrip().startswith("#")}
+    return {normalise(item) for item in load_list(name, corpus)}
 
 
 # --------------------------------------------------------------------------- per document
@@ -619,16 +618,13 @@ def measured_quality(gold_path=None) -> pd.DataFrame:
     Returns per-article precision/recall plus the Biden/Putin name counts, machine vs reader.
     Empty (with a note) when the annotation is not there, e.g. in an installed package.
     """
-    from io import StringIO
-
     from .cache import PROJECT_ROOT
     from .pipeline import load_corpus
 
     path = gold_path or PROJECT_ROOT / "tests" / "gold" / "entities_seeds.csv"
     if not path.exists():
         return pd.DataFrame({"note": [f"no hand annotation found at {path}"]})
-    lines = path.read_text(encoding="utf-8").splitlines()
-    gold = pd.read_csv(StringIO("\n".join(line for line in lines if not line.startswith("#"))))
+    gold = read_commented_csv(path)
     found = load_corpus(PROJECT_ROOT / "seeds", progress=False).entities
     scores = score_people(found, gold).set_index("doc_id")
     counts = found.set_index(["doc_id", "canonical"])["n_name"]

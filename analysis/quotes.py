@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .datafiles import data_path
+from .datafiles import load_list, read_commented_csv
 from .lexicon import normalise
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "text", "start_char", "end_char", "speaker_text", "speaker",
@@ -106,11 +106,6 @@ def find_quote_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote
 
 
 # --------------------------------------------------------------------------- lexicons
-
-def _read_list(name: str, corpus=None) -> set[str]:
-    lines = data_path(name, corpus).read_text(encoding="utf-8").splitlines()
-    return {normalise(ln.strip()) for ln in lines if ln.strip() and not ln.lstrip().startswith("#")}
-
 
 # --------------------------------------------------------------------------- one article
 
@@ -610,7 +605,7 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
 
     lexicon = Lexicon.load(corpus)
     verbs = lexicon.speech_verbs
-    source_nouns = _read_list("source_nouns.txt", corpus)
+    source_nouns = {normalise(noun) for noun in load_list("source_nouns.txt", corpus)}
     side_cues = {side: [_lemma_cue(c) for c in cues] for side, cues in lexicon.side_cues.items()}
     gender = {p: row.get("gender") for p, row in lexicon.persons.items() if row.get("gender")}
     groups = {name: dict(tuple(frame.groupby("doc_id", sort=False)))
@@ -718,11 +713,7 @@ def score_quotes(predicted: pd.DataFrame, gold: pd.DataFrame) -> dict:
 
 def read_gold(path) -> pd.DataFrame:
     """A hand-annotated quotes file (tests/gold/quotes_*.csv): leading `#` lines are comments."""
-    from io import StringIO
-
-    lines = open(path, encoding="utf-8").read().splitlines()
-    start = next(i for i, line in enumerate(lines) if not line.startswith("#"))
-    return pd.read_csv(StringIO("\n".join(lines[start:])))
+    return read_commented_csv(path)
 
 
 def load_verb_classes(corpus=None) -> dict[str, str]:

@@ -13,11 +13,9 @@ GOLD = PROJECT / "tests" / "gold" / "entities_seeds.csv"
 
 
 def read_gold(path=GOLD) -> pd.DataFrame:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if not line.startswith("#"))
-    from io import StringIO
+    from analysis.datafiles import read_commented_csv
 
-    return pd.read_csv(StringIO("\n".join(lines[start:])))
+    return read_commented_csv(path)
 
 
 def person_scores(entities: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
