@@ -14,7 +14,11 @@ the notebooks see new tables without changes here.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sys
 import time
+import warnings
 from collections.abc import Callable
 from functools import cache, cached_property
 from importlib import import_module
@@ -31,6 +35,7 @@ ANALYSIS_MODULES = ("analysis.entities", "analysis.quotes", "analysis.framing", 
 _COLUMNS = {"sentences": annotate.SENTENCE_COLUMNS, "tokens": annotate.TOKEN_COLUMNS,
             "mentions": annotate.MENTION_COLUMNS}
 BASE_TABLES = ("documents", "paragraphs", "removed_lines", "rejected") + ANNOTATION_TABLES
+TABLE_CACHE_VERSION = "1"  # bump to drop every cached analysis table
 ENGINES = ("local", "dask")  # where the spaCy pass runs: this process (+ n_process workers) or Dask tasks
 
 
@@ -251,12 +256,71 @@ class Corpus:
             computed = self.__dict__.setdefault("_tables", {})
             if name not in computed:
                 start = time.perf_counter()
-                computed[name] = builders[name](self)
+                computed[name] = self._cached_table(name, builders[name])
                 self.timings[name] = time.perf_counter() - start
             return computed[name]
         if name in BASE_TABLES:
             return getattr(self, name)
         raise KeyError(f"unknown table {name!r}; known: {', '.join(self.table_names())}")
+
+    @cached_property
+    def _tables_dir(self) -> Path:
+        """Where this corpus's analysis tables are cached: one folder per fingerprint of their inputs.
+
+        The fingerprint covers what a table builder reads: the cleaned tables (documents and
+        paragraphs, every column), the annotation (model name/version, ANNOTATION_VERSION), the
+        package's code and data files, the corpus's own data files and the library versions.
+        Any change gives another folder, so a stale table is never served.
+        """
+        from importlib.metadata import PackageNotFoundError, version
+
+        from .dask_engine import installed_model_tag
+        from .datafiles import DATA_FILE_NAMES, PACKAGE_DATA, data_path
+
+        digest = hashlib.sha256()
+
+        def add(label: str, data: bytes) -> None:
+            digest.update(f"{label}\0{len(data)}\0".encode())
+            digest.update(data)
+
+        add("version", f"t{TABLE_CACHE_VERSION}-a{annotate.ANNOTATION_VERSION}-{installed_model_tag()}".encode())
+        for name, frame in (("documents", self.documents), ("paragraphs", self.paragraphs)):
+            try:
+                hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
+            except TypeError:  # unhashable cells (lists): hash their text form
+                hashed = frame.to_csv(index=False).encode("utf-8", "surrogatepass")
+            add(name, hashed + ",".join(frame.columns).encode())
+        package = Path(__file__).parent
+        for path in sorted(package.glob("*.py")) + sorted(p for p in PACKAGE_DATA.rglob("*") if p.is_file()):
+            add(str(path.relative_to(package)), path.read_bytes())
+        for name in sorted(DATA_FILE_NAMES):
+            if (path := data_path(name, self.path)).is_file():
+                add(f"data:{name}", path.read_bytes())
+        libraries = []
+        for lib in ("pandas", "numpy", "spacy", "wordfreq", "textstat", "rapidfuzz"):
+            try:
+                libraries.append(f"{lib}={version(lib)}")
+            except PackageNotFoundError:
+                pass
+        add("libraries", f"{sys.version_info[:2]} {' '.join(libraries)}".encode())
+        return self.cache_dir / "tables" / digest.hexdigest()[:24]
+
+    def _cached_table(self, name: str, build: Callable[["Corpus"], pd.DataFrame]) -> pd.DataFrame:
+        """An analysis table from the cache, or built then cached (pickle keeps dtypes, lists and None exactly)."""
+        path = self._tables_dir / f"{name}.pkl"
+        if path.exists():
+            try:
+                return pd.read_pickle(path)
+            except Exception as exc:  # truncated or garbled file: rebuild it
+                warnings.warn(f"cache file {path} is unreadable ({type(exc).__name__}); it will be rebuilt", stacklevel=2)
+                path.unlink(missing_ok=True)
+        table = build(self)
+        if isinstance(table, pd.DataFrame):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            table.to_pickle(tmp)
+            os.replace(tmp, path)
+        return table
 
     def __getattr__(self, name: str):
         if name.startswith("_") or name not in table_builders():
