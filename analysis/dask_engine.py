@@ -28,7 +28,6 @@ from these tables, whatever the engine.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,47 +36,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import annotate
+from .annotate import LazyModel, installed_model_meta, installed_model_tag  # noqa: F401 (re-exported)
 from .cache import ANNOTATION_TABLES, CHUNK_DOCS, AnnotationCache, default_cache_dir, text_key
 
 DEFAULT_WORKERS = 2
-
-
-# -- the model, without loading it -------------------------------------------------------------
-def installed_model_meta(name: str = annotate.MODEL_NAME) -> dict:
-    """The `meta.json` of the installed model package (lang, name, version), model not loaded."""
-    import spacy.util
-
-    if name in annotate._MODELS:  # already loaded in this process: the authoritative answer
-        return annotate._MODELS[name].meta
-    try:
-        path = spacy.util.get_package_path(name)
-        return json.loads((path / "meta.json").read_text(encoding="utf-8"))
-    except (ImportError, OSError, ValueError) as exc:
-        raise annotate.ModelNotInstalled(
-            f"the spaCy model '{name}' is not installed. Install it with: {annotate.INSTALL_COMMAND}"
-        ) from exc
-
-
-class LazyModel:
-    """Stands for the spaCy model where only its name and version are needed.
-
-    `meta` comes from the package's meta.json; any other attribute (`pipe`, …) loads the real
-    model in this process. `annotate_corpus` only reads `meta` (for the cache key) when every
-    document is already in the cache, which is the case after the Dask pass.
-    """
-
-    def __init__(self, name: str = annotate.MODEL_NAME):
-        self.name = name
-        self.meta = installed_model_meta(name)
-
-    def __getattr__(self, attr):
-        return getattr(annotate.load_model(self.name), attr)
-
-
-def installed_model_tag(name: str = annotate.MODEL_NAME) -> str:
-    """`annotate.model_tag` of the installed model, without loading it (`fr_core_news_sm-3.8.0`)."""
-    meta = installed_model_meta(name)
-    return f"{meta['lang']}_{meta['name']}-{meta['version']}"
 
 
 # -- on the workers ------------------------------------------------------------------------

@@ -78,9 +78,7 @@ def annotate_corpus(
     if documents.empty:
         return {name: pd.DataFrame(columns=_COLUMNS[name]) for name in ANNOTATION_TABLES}
     if nlp is None:  # the cache key needs only the model's name and version: the model loads when parsing
-        from .dask_engine import LazyModel
-
-        nlp = LazyModel()
+        nlp = annotate.LazyModel()
     cache = AnnotationCache(Path(cache_dir or default_cache_dir()), f"{annotate.model_tag(nlp)}-a{annotate.ANNOTATION_VERSION}")
     doc_ids = list(documents["doc_id"])
     keys = [text_key(t) for t in documents["text"]]
@@ -274,7 +272,6 @@ class Corpus:
         """
         from importlib.metadata import PackageNotFoundError, version
 
-        from .dask_engine import installed_model_tag
         from .datafiles import DATA_FILE_NAMES, PACKAGE_DATA, data_path
 
         digest = hashlib.sha256()
@@ -283,7 +280,7 @@ class Corpus:
             digest.update(f"{label}\0{len(data)}\0".encode())
             digest.update(data)
 
-        add("version", f"t{TABLE_CACHE_VERSION}-a{annotate.ANNOTATION_VERSION}-{installed_model_tag()}".encode())
+        add("version", f"t{TABLE_CACHE_VERSION}-a{annotate.ANNOTATION_VERSION}-{annotate.installed_model_tag()}".encode())
         for name, frame in (("documents", self.documents), ("paragraphs", self.paragraphs)):
             try:
                 hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
