@@ -277,7 +277,9 @@ def _subject_of(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
                                                                      "dimanche", "lundi", "mardi")):
         j += 1
     if how == "incise":
-        stop = next((k for k in range(v + 1, s_hi + 1) if d.t["text"][k] in (",", ".", ";", ":")), s_hi + 1)
+        # up to the next punctuation, across a sentence break the parser may have put after the verb
+        limit = min(d.n, v + 12)
+        stop = next((k for k in range(v + 1, limit) if d.t["text"][k] in (",", ".", ";", ":")), limit)
         for m in d.mention_covering(d.t["start_char"][v], d.end_char(stop - 1) if stop - 1 > v else d.end_char(v)):
             if m.get("type") == "PER" and m.get("kind") == "name" and m["start_char"] > d.t["start_char"][v]:
                 lo = d.token_at(m["start_char"])  # "a dit sur Twitter Vladimir Oustimenko"
@@ -491,6 +493,23 @@ def _selon_cues(d: _Doc) -> list[tuple[int, str, int, int, tuple[int, int]]]:
     return out
 
 
+def _clause_subject(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
+    """The subject of the verb whose clause a cue-less quote completes, when it is a name or an institution.
+
+    Only a subject before the quote, outside it, and in the same sentence counts; a pronoun or
+    a common noun that is not an entity does not (the quote then inherits the previous speaker).
+    """
+    first = d.token_at(q.start)
+    s_lo, _ = _sentence_range(d, first)
+    for k in range(first - 1, s_lo - 1, -1):
+        if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k):
+            lo, hi = _np_range(d, k)
+            hits = [m for m in d.mention_covering(d.t["start_char"][lo], d.end_char(hi))
+                    if isinstance(m.get("canonical"), str)]
+            return (lo, hi) if hits else None
+    return None
+
+
 def _extend_over_quotes(d: _Doc, cues: list[dict], spans: list[QuoteSpan]) -> list[dict]:
     """A que-clause that runs into a quote takes the whole quote ("… que « … »": one mixed quote)."""
     for c in cues:
@@ -591,8 +610,13 @@ def extract_quotes(d: _Doc, verbs: set[str], gender: dict[str, str], paragraphs:
             continue
         before = [x for x in quotes if x["end_char"] <= q.start]
         prev = max(before, key=lambda x: x["end_char"]) if before else None
-        who = {k2: prev[k2] for k2 in ("speaker_text", "speaker", "anonymous", "side")} if prev else \
-            {"speaker_text": None, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
+        subject = _clause_subject(d, q)
+        if subject is not None:  # 'L'institut attend "des cumuls de 300 mm"': the clause's subject
+            who = speakers.resolve(subject)
+        elif prev:
+            who = {k2: prev[k2] for k2 in ("speaker_text", "speaker", "anonymous", "side")}
+        else:
+            who = {"speaker_text": None, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
         quotes.append({"kind": "direct", "text": text, "start_char": q.start, "end_char": q.end, "cue": None, **who})
     quotes.sort(key=lambda x: x["start_char"])
     return quotes
