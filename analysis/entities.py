@@ -143,9 +143,12 @@ def _read_list(name: str, corpus=None) -> set[str]:
 class _Article:
     """One article's tokens, matchers and resolved mentions while it is being processed."""
 
-    def __init__(self, doc_id, tokens, sentences, paragraphs, raw, lexicon, date, title):
-        self.doc_id, self.lexicon, self.date, self.title = doc_id, lexicon, date, title
+    def __init__(self, doc, tokens, sentences, paragraphs, raw, lexicon, name_counts, side_matcher):
+        self.doc_id, self.text, self.date = doc.doc_id, doc.text, doc.date
+        self.lexicon, self.name_counts = lexicon, name_counts
         self.tokens = tokens.reset_index(drop=True)
+        self.spacy_doc = doc_from_tokens(self.tokens)
+        self.cue_matches = side_matcher(self.spacy_doc)
         self.starts = self.tokens["start_char"].to_numpy()
         self.tok = {col: self.tokens[col].tolist() for col in ("text", "lemma", "pos", "dep", "head", "morph", "sent_id", "start_char")}
         self.raw = raw
@@ -155,6 +158,10 @@ class _Article:
         self.dropped: list[dict] = []
         self.links: list[dict] = []
         self.appositions: dict[tuple[str, str | None], str] = {}
+
+    def side_label(self, match_id: int) -> str:
+        """The side code a side-cue match stands for (its PhraseMatcher label)."""
+        return self.spacy_doc.vocab.strings[match_id]
 
     def token_range(self, start: int, end: int) -> range:
         lo = int(self.starts.searchsorted(start, "left"))
@@ -463,14 +470,9 @@ def build_entity_tables(documents, paragraphs, sentences, tokens, raw_mentions, 
     mentions, dropped, links = [], [], []
     for doc in documents.itertuples():
         parts = {name: by_doc[name].get(doc.doc_id, empty[name]) for name in by_doc}
-        art = _Article(doc.doc_id, parts["tokens"], parts["sentences"], parts["paragraphs"], parts["mentions"],
-                       lexicon, doc.date, doc.title)
-        art.text = doc.text
-        art.name_counts = name_counts
-        spacy_doc = doc_from_tokens(art.tokens)
-        art.cue_matches = side_matcher(spacy_doc)
-        art.side_label = lambda match_id: spacy_doc.vocab.strings[match_id]
-        _process_article(art, spacy_doc, role_matcher, lowercase)
+        art = _Article(doc, parts["tokens"], parts["sentences"], parts["paragraphs"], parts["mentions"],
+                       lexicon, name_counts, side_matcher)
+        _process_article(art, art.spacy_doc, role_matcher, lowercase)
         mentions.extend(art.mentions)
         dropped.extend(art.dropped)
         links.extend(art.links)

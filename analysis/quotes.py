@@ -179,8 +179,6 @@ def _cue_verbs(d: _Doc, verbs: set[str]) -> list[tuple[int, str]]:
                 cue = " ".join(d.t["lemma"][i - len(words) + 1:i + 1])
                 out.append((i - len(words) + 1, cue))  # the subject hangs on the first verb ("fait savoir")
                 cue = None
-        if cue and lemma in ("avoir", "etre") and cue == lemma:
-            continue
         if cue and not _is_negated_or_hypothetical(d, i) and not _inside_quote(d, i):
             out.append((i, cue))
     return out
@@ -517,7 +515,8 @@ def _extend_over_quotes(d: _Doc, cues: list[dict], spans: list[QuoteSpan]) -> li
             continue
         s_end = d.end_char(_sentence_range(d, c["token"])[1])
         for q in spans:
-            if c["start"] <= q.start < c["end"] < q.end <= s_end + 1 or c["start"] <= q.start and c["end"] <= q.start <= c["end"] + 3 and q.end <= s_end + 1:
+            # the quote starts inside the clause or right after it, and ends after it, in the sentence
+            if c["start"] <= q.start <= c["end"] + 3 and c["end"] < q.end <= s_end + 1:
                 c["end"] = q.end
     return cues
 
