@@ -62,3 +62,19 @@ def news_sample(tmp_path_factory):
     corpus = load_corpus(path, processes=2, progress=False)
     corpus.tokens
     return corpus
+
+
+@pytest.fixture
+def parsed_doc_ids(monkeypatch):
+    """The doc ids sent to spaCy during a test (spies on annotate.annotate_documents)."""
+    from analysis import annotate
+
+    parsed: list[str] = []
+    real = annotate.annotate_documents
+
+    def spy(documents, *args, **kwargs):
+        parsed.extend(documents.doc_id)
+        yield from real(documents, *args, **kwargs)
+
+    monkeypatch.setattr(annotate, "annotate_documents", spy)
+    return parsed

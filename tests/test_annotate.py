@@ -70,21 +70,15 @@ def test_second_load_uses_the_cache_and_never_calls_spacy(tmp_path, monkeypatch)
     pd.testing.assert_frame_equal(again.tokens, tokens)
 
 
-def test_one_new_article_parses_only_that_article(tmp_path, monkeypatch):
+def test_one_new_article_parses_only_that_article(tmp_path, parsed_doc_ids):
     corpus_dir = tmp_path / "corpus"
     corpus_dir.mkdir()
     for path in sorted(SEEDS.glob("*.txt"))[:2]:
         (corpus_dir / path.name).write_bytes(path.read_bytes())
     load_corpus(corpus_dir, cache_dir=tmp_path / "cache", progress=False).tokens
     (corpus_dir / "new.txt").write_text("Nouvel article\n\nLe Kremlin a démenti mardi toute intention d'envahir l'Ukraine.", encoding="utf-8")
-    parsed = []
-    real = annotate.annotate_documents
-
-    def spy(documents, *args, **kwargs):
-        parsed.extend(documents.doc_id)
-        yield from real(documents, *args, **kwargs)
-
-    monkeypatch.setattr(annotate, "annotate_documents", spy)
+    parsed = parsed_doc_ids
+    parsed.clear()  # only what the second load parses
     corpus = load_corpus(corpus_dir, cache_dir=tmp_path / "cache", progress=False)
     corpus.sentences
     assert parsed == ["new"]

@@ -442,7 +442,7 @@ def test_pathological_paragraphs_finish_through_spacy(case, make, tmp_path, nlp)
 
 # --------------------------------------------------------------------------- 7. duplicates
 
-def test_duplicate_files_are_both_kept_flagged_and_parsed_once(tmp_path, monkeypatch, nlp):
+def test_duplicate_files_are_both_kept_flagged_and_parsed_once(tmp_path, monkeypatch, nlp, parsed_doc_ids):
     folder = tmp_path / "c"
     write(folder, "a.txt", ARTICLE)
     write(folder, "a_copy.txt", ARTICLE)
@@ -456,14 +456,8 @@ def test_duplicate_files_are_both_kept_flagged_and_parsed_once(tmp_path, monkeyp
     assert docs.duplicate_of.fillna("-").to_dict() == {"a": "-", "a_copy": "a", "a_windows": "a", "b": "-"}
     assert any("a_copy.txt" in m and "exact duplicate of a" in m for m in messages)
 
-    parsed = []
-    real = annotate.annotate_documents
-
-    def spy(documents, *args, **kwargs):
-        parsed.extend(documents.doc_id)
-        yield from real(documents, *args, **kwargs)
-
-    monkeypatch.setattr(annotate, "annotate_documents", spy)
+    parsed = parsed_doc_ids
+    parsed.clear()
     result = run_spacy(tables, nlp, tmp_path / "cache")
     assert sorted(parsed) == ["a", "b"]  # one parse per distinct text
     sentences = result["sentences"]
@@ -617,18 +611,12 @@ def _damage(cache: Path, how: str, key: str) -> None:
     "truncated parquet", "parquet missing", "garbled keys.json",
     "stale parquet",
 ])
-def test_damaged_cache_is_detected_and_rebuilt(how, parsed_pair, monkeypatch):
+def test_damaged_cache_is_detected_and_rebuilt(how, parsed_pair, monkeypatch, parsed_doc_ids):
     """An article removed from the corpus makes the pipeline read the shared chunk again: damage must not show."""
     tables, cache, full = parsed_pair
     _damage(cache, how, text_key(tables.documents.set_index("doc_id").text["a"]))
-    parsed = []
-    real = annotate.annotate_documents
-
-    def spy(documents, *args, **kwargs):
-        parsed.extend(documents.doc_id)
-        yield from real(documents, *args, **kwargs)
-
-    monkeypatch.setattr(annotate, "annotate_documents", spy)
+    parsed = parsed_doc_ids
+    parsed.clear()
     docs = tables.documents[tables.documents.doc_id == "a"]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
