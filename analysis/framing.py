@@ -169,43 +169,14 @@ def load_codebook(corpus_path: str | Path | None = None) -> Codebook:
 
 # --------------------------------------------------------------------------- quotations
 
-_QUOTE_FAMILY = {"«": "guillemets", "»": "guillemets", "“": "curly", "”": "curly", "„": "curly", '"': "straight"}
-_QUOTE_MARK = re.compile('[«»“”„"]')
-
-
-def find_quote_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each quotation in one paragraph, quote marks included.
-
-    A mark opens a quotation and the next mark of the same family closes it: « … », “ … ”,
-    „ … “, " … ", and the reversed or mismatched pairs the web produces (” … “, « … «).
-    Marks of another family inside a quotation are nested and stay inside it. A quotation
-    still open at the end of the paragraph runs to its end (quotes over several paragraphs
-    reopen in each one). A lone » outside any quotation is ignored.
-
-    >>> find_quote_spans('Il a dit : « Non. » Puis “oui”.')
-    [(11, 19), (25, 30)]
-    """
-    spans, opened, family = [], None, None
-    for found in _QUOTE_MARK.finditer(text):
-        i, mark = found.start(), _QUOTE_FAMILY[found.group()]
-        if opened is None:
-            if found.group() != "»":
-                opened, family = i, mark
-        elif mark == family:
-            spans.append((opened, i + 1))
-            opened = None
-    if opened is not None:
-        spans.append((opened, len(text)))
-    return spans
-
-
 def detect_quotes(sentences: pd.DataFrame) -> pd.DataFrame:
-    """Quotation spans (doc_id, start_char, end_char) found in each paragraph's text.
+    """Quotation spans (doc_id, start_char, end_char) of each paragraph, quote marks included.
 
-    Stand-in until `analysis.quotes` exists: its `quotes` table (direct and mixed rows) has
-    the same three columns and can be passed to `build_frames(..., quotes=corpus.quotes)`.
-    The paragraph text is rebuilt from its sentences (the gaps between them are spaces).
+    The quote marks are paired by `analysis.quotes.find_quote_spans` (the same rules as the
+    quotes table); the paragraph text is rebuilt from its sentences (the gaps are spaces).
     """
+    from .quotes import find_quote_spans
+
     rows: list[tuple] = []
     paragraphs: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
     for doc_id, para_id, start, text in zip(sentences["doc_id"], sentences["para_id"],
@@ -218,8 +189,12 @@ def detect_quotes(sentences: pd.DataFrame) -> pd.DataFrame:
         for start, text in parts:
             pieces += [" " * (start - end), text]
             end = start + len(text)
-        rows += [(doc_id, base + s, base + e) for s, e in find_quote_spans("".join(pieces))]
+        joined = "".join(pieces)
+        rows += [(doc_id, base + q.start, base + q.end) for q in find_quote_spans(joined, [(0, len(joined))])]
     return pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+
+
+_QUOTE_MARK = re.compile('[«»“”„"‹›‟]')
 
 
 # --------------------------------------------------------------------------- matching

@@ -64,3 +64,36 @@ def phrase_matcher(phrases: dict[str, list[str]]) -> PhraseMatcher:
             patterns.append(pattern)
         matcher.add(label, patterns)
     return matcher
+
+
+# Inflection endings -> infinitive endings, most specific first. The small model sometimes
+# lemmatises a verb as itself ("estime", "indique") or tags it as a noun ("note"); this
+# reverse conjugation recovers the infinitive of a *listed* verb from its form, so it only
+# ever answers with a verb a teacher put in a list.
+_ENDINGS = [
+    ("erent", "er"), ("eraient", "er"), ("erait", "er"), ("eront", "er"), ("era", "er"), ("aient", "er"),
+    ("ait", "er"), ("ant", "er"), ("ent", "er"), ("ees", "er"), ("ee", "er"), ("es", "er"), ("e", "er"), ("a", "er"),
+    ("issaient", "ir"), ("issait", "ir"), ("issent", "ir"), ("issant", "ir"), ("ira", "ir"), ("it", "ir"),
+    ("ie", "ir"), ("is", "ir"), ("i", "ir"),
+    ("ient", "enir"), ("iennent", "enir"), ("enu", "enir"), ("enait", "enir"),
+    ("sent", "re"), ("sait", "re"), ("sant", "re"), ("vent", "re"), ("vait", "re"), ("vant", "re"),
+    ("aissent", "aitre"), ("aissait", "aitre"), ("ait", "aitre"), ("u", "aitre"),
+    ("nent", "ndre"), ("nait", "ndre"), ("nt", "ndre"),
+    ("ettent", "ettre"), ("ettait", "ettre"), ("is", "ettre"), ("et", "ettre"),
+    ("ent", "re"), ("ait", "re"), ("ant", "re"), ("it", "re"), ("ut", "re"), ("u", "re"), ("t", "re"), ("", "re"),
+    ("t", "vre"), ("i", "re"), ("oit", "oir"), ("oient", "oir"), ("oyait", "oir"), ("u", "oir"),
+]
+
+
+def guess_verb_lemma(form: str, verbs: set[str]) -> str | None:
+    """The listed infinitive that `form` is an inflection of ("estime" -> "estimer", "prévient" ->
+    "prévenir", "reconnaît" -> "reconnaître"), or None. `verbs` are normalised infinitives."""
+    form = normalise(form).lstrip("-")
+    if form in verbs:
+        return form
+    for ending, infinitive in _ENDINGS:
+        if form.endswith(ending) and len(form) > len(ending) + 1:
+            candidate = form[: len(form) - len(ending)] + infinitive
+            if candidate in verbs:
+                return candidate
+    return None

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .datafiles import load_list, read_commented_csv
-from .lexicon import normalise
+from .lexicon import guess_verb_lemma, normalise
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "text", "start_char", "end_char", "speaker_text", "speaker",
                  "anonymous", "side", "cue", "sent_id", "n_words"]
@@ -45,9 +45,20 @@ NEGATIONS = {"pas", "jamais", "guere", "aucunement", "nullement", "point"}
 MODALS = {"pouvoir", "devoir", "vouloir", "susceptible", "aller", "falloir"}
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "expl:subj"}
 PRONOUN_GENDER = {"il": "m", "elle": "f", "ils": None, "elles": None}
+WEEKDAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "encore", "aussi", "ensuite",
+            "alors", "enfin", "egalement", "pourtant", "toutefois", "cependant"}
+# "alors que", "tandis que", "parce que" …: a subordinate clause, not the content of the verb before it.
+INDEFINITE_PRONOUNS = {"certains", "certaines", "plusieurs", "autres", "beaucoup", "tous", "toutes", "aucun", "d'autres"}
+INDEFINITE_DETERMINERS = {"un", "une", "des", "certains", "certaines", "plusieurs", "quelques", "nombre", "beaucoup",
+                          "d'autres", "autres", "aucun", "aucune", "de", "d'"}
+SUBORDINATORS = {"alors", "tandis", "parce", "bien", "afin", "pour", "avant", "sans", "des", "pendant", "depuis",
+                 "ainsi", "sorte", "maintenant", "tant", "mesure", "lors", "encore", "meme", "moins", "plus"}
 # Nouns for a document that carries an institution's words ("le communiqué du ministère").
 DOCUMENT_NOUNS = {"communique", "rapport", "note", "lettre", "message", "declaration", "etude", "bilan",
                   "texte", "site", "compte", "courrier", "avis"}
+HONORIFICS = {"m.", "m", "mme", "mlle", "dr", "me", "mgr", "pr", "monsieur", "madame"}
+# Nouns for the people around a body, who speak as that body ("l'administration Biden").
+WRAPPER_NOUNS = {"administration", "cabinet", "camp", "services", "bureau"}
 WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
@@ -67,42 +78,68 @@ class QuoteSpan:
 
 
 def find_quote_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]:
-    """Pair the quote marks of one document, paragraph by paragraph (see the module docstring).
+    """Pair the quote marks of one document, paragraph by paragraph.
 
-    Runs in linear time whatever the marks: 40 marks in a row make 20 empty quotes, an
-    unclosed « ends at its paragraph.
+    A mark opens a quote and the next mark *of the same family* closes it (« », curly “ ” „,
+    straight "), so marks of another family inside are nested quotes and stay inside: that
+    also pairs the web's reversed (” … “) and closing-as-opener (» … ») forms. When no mark of
+    the same family follows in the paragraph, the next mark of any family closes it (mismatched
+    “ … »). A quote still open at the paragraph end ends there, unless the next paragraph
+    starts by re-opening it (a quote over several paragraphs: one quote). A lone closing mark
+    with nothing after it opens nothing. Linear in the number of marks: 40 marks in a row make
+    20 empty quotes, an unclosed « ends with its paragraph.
     """
     spans: list[QuoteSpan] = []
     carry: QuoteSpan | None = None  # a quote left open at the end of the previous paragraph
-    for p_index, (p_start, p_end) in enumerate(paragraphs):
+    for p_start, p_end in paragraphs:
         para = text[p_start:p_end]
-        marks = [(i, ch) for i, ch in enumerate(para) if ch in OPENERS or ch in CLOSERS or ch == STRAIGHT]
-        open_at: int | None = None
-        current: QuoteSpan | None = None
+        marks = [(i, ch) for i, ch in enumerate(para) if ch in _FAMILY]
         if carry is not None:
-            if marks and para[:marks[0][0]].strip() == "" and (marks[0][1] in OPENERS or marks[0][1] == STRAIGHT
-                                                                 or marks[0][1] in CLOSERS):
+            if marks and para[:marks[0][0]].strip() == "":
                 current, open_at = carry, marks[0][0]  # the re-opening mark of a continued quote
                 marks = marks[1:]
+                end = _closing_mark(marks, 0, _FAMILY[para[open_at]])
+                if end is None:
+                    current.inner.append((p_start + open_at + 1, p_end))
+                    current.end = p_end
+                    continue  # still open: maybe continued in the next paragraph
+                i = marks[end][0]
+                current.inner.append((p_start + open_at + 1, p_start + i))
+                current.end, current.closed = p_start + i + 1, True
+                spans.append(current)
+                marks = marks[end + 1:]
             else:
                 spans.append(carry)  # not continued: it ended with its paragraph
             carry = None
-        for i, ch in marks:
-            if open_at is None:
-                open_at = i
-                current = QuoteSpan(p_start + i, p_start + i + 1, [], False)
-                continue
-            current.inner.append((p_start + open_at + 1, p_start + i))
-            current.end, current.closed = p_start + i + 1, True
-            spans.append(current)
-            open_at, current = None, None
-        if open_at is not None:  # unclosed: up to the paragraph end, maybe continued below
-            current.inner.append((p_start + open_at + 1, p_end))
-            current.end = p_end
-            carry = current
+        k = 0
+        while k < len(marks):
+            i, ch = marks[k]
+            end = _closing_mark(marks, k + 1, _FAMILY[ch])
+            if end is None:
+                if ch in CLOSERS:
+                    break  # a lone closing mark opens nothing
+                carry = QuoteSpan(p_start + i, p_end, [(p_start + i + 1, p_end)], False)
+                break
+            j = marks[end][0]
+            spans.append(QuoteSpan(p_start + i, p_start + j + 1, [(p_start + i + 1, p_start + j)], True))
+            k = end + 1
     if carry is not None:
         spans.append(carry)
     return spans
+
+
+_FAMILY = {"«": "guillemets", "»": "guillemets", "‹": "guillemets", "›": "guillemets",
+           "“": "curly", "”": "curly", "„": "curly", "‟": "curly", '"': "straight"}
+
+
+def _closing_mark(marks: list[tuple[int, str]], start: int, family: str) -> int | None:
+    """Index in `marks` of the mark that closes a quote opened with `family`, from `start` on."""
+    same = next((k for k in range(start, len(marks)) if _FAMILY[marks[k][1]] == family), None)
+    if same is not None:
+        return same
+    if start < len(marks) and marks[start][1] in CLOSERS:
+        return start  # “ … »: a mismatched closing mark
+    return None
 
 
 # --------------------------------------------------------------------------- lexicons
@@ -147,6 +184,11 @@ class _Doc:
             stack.extend(self.children.get(k, []))
         return lo, hi
 
+    def para_of(self, char: int) -> int:
+        import bisect
+
+        return bisect.bisect_right(getattr(self, "para_starts", [0]), char)
+
     def mention_covering(self, start: int, end: int) -> list[dict]:
         return [m for m in self.mentions if m["start_char"] < end and m["end_char"] > start]
 
@@ -165,23 +207,75 @@ def _is_negated_or_hypothetical(d: _Doc, v: int) -> bool:
 def _cue_verbs(d: _Doc, verbs: set[str]) -> list[tuple[int, str]]:
     """(token, lemma) of every reporting verb that is not negated, hypothetical or inside a quote.
 
-    A two-word entry of the verb list ("faire savoir") matches the lemmas of two tokens.
+    A verb counts when its lemma is listed, or when its form is an inflection of a listed verb
+    and it sits where a reporting verb does (tagged as a verb, before "que", or right after a
+    quote: the small model reads "note Météo France" as a noun). Right after a quote and a comma
+    ("« … », a plaisanté Elon Musk") any verb with its subject after it is a reporting verb: that
+    inversion is how French marks an incise. A two-word entry ("faire savoir") matches the lemmas
+    of two tokens and is checked like the others.
     """
     out = []
     multi = {tuple(v.split()): v for v in verbs if " " in v}
+    incises = _incise_verbs(d)
     for i in range(d.n):
         lemma = d.lemma[i]
-        if d.t["pos"][i] not in ("VERB", "AUX"):
-            continue
-        cue = d.t["lemma"][i] if lemma in verbs else None
-        for words, name in multi.items():
+        cue = None
+        if i in incises and lemma not in ("avoir", "etre"):
+            cue = lemma if lemma in verbs else (guess_verb_lemma(d.t["text"][i], verbs) or d.t["lemma"][i])
+        elif d.t["pos"][i] in ("VERB", "AUX"):
+            cue = lemma if lemma in verbs else guess_verb_lemma(d.t["text"][i], verbs)
+        elif d.t["pos"][i] in ("NOUN", "ADJ", "PROPN") and i + 1 < d.n and d.norm[i + 1] in ("que", "qu'", "qu"):
+            cue = guess_verb_lemma(d.t["text"][i], verbs)  # "La sécurité routière indique que"
+        at = i
+        for words in multi:
             if i >= len(words) - 1 and tuple(d.lemma[i - len(words) + 1:i + 1]) == words:
-                cue = " ".join(d.t["lemma"][i - len(words) + 1:i + 1])
-                out.append((i - len(words) + 1, cue))  # the subject hangs on the first verb ("fait savoir")
-                cue = None
-        if cue and not _is_negated_or_hypothetical(d, i) and not _inside_quote(d, i):
-            out.append((i, cue))
+                cue, at = " ".join(words), i - len(words) + 1  # the subject hangs on "fait" of "fait savoir"
+        if cue and not _is_negated_or_hypothetical(d, at) and not _inside_quote(d, at):
+            out.append((at, cue))
     return out
+
+
+def _incise_verbs(d: _Doc) -> set[int]:
+    """Verbs in incise position after a closed quote: `« … », [aux] VERB subject`."""
+    found = set()
+    for q in d.spans:
+        if not q.closed or q.end >= len(d.text):
+            continue
+        k = d.token_at(q.end)
+        while k < d.n and d.t["start_char"][k] < q.end:
+            k += 1
+        if k >= d.n or d.t["text"][k] != ",":
+            continue
+        v = k + 1
+        while v < d.n and d.t["pos"][v] == "AUX" and v < k + 3:
+            v += 1
+        if v >= d.n or d.t["pos"][v] in ("PUNCT", "DET", "ADP", "CCONJ", "SCONJ", "NUM") or _is_participle(d, v):
+            continue
+        if "VerbForm=Inf" in d.t["morph"][v] or not d.t["text"][v][:1].islower():
+            continue
+        if _inverted_subject_follows(d, v):
+            found.add(v)
+    return found
+
+
+def _inverted_subject_follows(d: _Doc, v: int) -> bool:
+    """"a plaisanté dimanche Elon Musk", "estime-t-il", "a précisé la porte-parole": a subject after the verb."""
+    word = d.norm[v]
+    if re.search(r"-(?:t-)?(?:il|elle|ils|elles|on)$", word):
+        return True
+    j = v + 1
+    while j < d.n and (d.t["pos"][j] in ("ADV",) or d.norm[j] in WEEKDAYS):
+        j += 1
+    if j >= d.n:
+        return False
+    if d.norm[j].lstrip("-").removeprefix("t-") in PRONOUN_GENDER or d.norm[j] in ("-t", "t"):
+        return True
+    if d.t["pos"][j] in ("DET", "PROPN") or (d.t["pos"][j] == "NOUN" and d.t["text"][j][:1].isupper()):
+        return True
+    # "a dit sur Twitter Vladimir Oustimenko": a person's name a few words on, no determiner between
+    stop = next((k for k in range(j, min(d.n, v + 7)) if d.t["pos"][k] in ("PUNCT", "DET", "SCONJ")), min(d.n, v + 7))
+    return any(m.get("type") == "PER" and m.get("kind") == "name" and d.end_char(v) < m["start_char"] < d.t["start_char"][stop]
+               for m in d.mention_covering(d.end_char(v), d.t["start_char"][stop]) if stop < d.n)
 
 
 def _sentence_range(d: _Doc, i: int) -> tuple[int, int]:
@@ -191,6 +285,13 @@ def _sentence_range(d: _Doc, i: int) -> tuple[int, int]:
 def _content_of_verb(d: _Doc, v: int) -> tuple[str, int, int] | None:
     """(how, start_char, end_char) of what verb v reports, or None."""
     s_lo, s_hi = _sentence_range(d, v)
+    first = v
+    while first > s_lo and d.t["pos"][first - 1] == "AUX":
+        first -= 1
+    # 0. an incise right after a quote: the whole quote, over its sentences and paragraphs
+    quote = None if _is_participle(d, v) or not _inverted_subject_follows(d, v) else _quote_before_incise(d, first)
+    if quote is not None:
+        return "incise", quote[0], quote[1]
     # 1. a que-clause: "a déclaré que …" (the parser's ccomp, or "que" right after the verb group)
     for k in d.children.get(v, []):
         if d.t["dep"][k] == "ccomp" and k > v and not _inside_quote(d, v):
@@ -198,6 +299,8 @@ def _content_of_verb(d: _Doc, v: int) -> tuple[str, int, int] | None:
             if "," in d.t["text"][v + 1:lo]:
                 continue  # "…, alors que …": a clause after a comma is not what the verb reports
             marks = [j for j in range(v + 1, lo + 1) if d.norm[j] in ("que", "qu'", "qu")]
+            if marks and d.norm[marks[-1] - 1] in SUBORDINATORS:
+                continue  # "a ajouté X alors que …"
             start = (marks[-1] + 1) if marks else lo
             return "que", d.t["start_char"][start], d.end_char(_trim_end(d, hi))
     for j in range(v + 1, min(s_hi, v + 12) + 1):
@@ -206,27 +309,81 @@ def _content_of_verb(d: _Doc, v: int) -> tuple[str, int, int] | None:
         if d.norm[j] in ("que", "qu'", "qu") and d.t["pos"][j] == "SCONJ":
             clause_head = d.t["head"][j]
             fait = d.norm[j - 3:j] == ["sur", "le", "fait"]  # "insister sur le fait que"
-            if d.t["dep"][clause_head] in ("acl", "acl:relcl") and not fait:
-                break  # "exige des garanties que …": the clause completes a noun
-
+            if d.norm[j - 1] in SUBORDINATORS or (d.t["dep"][clause_head] in ("acl", "acl:relcl") and not fait):
+                break  # "alors que …"; "exige des garanties que …": the clause completes a noun
             end = _clause_end(d, j + 1, s_hi)
             return "que", d.t["start_char"][j + 1], d.end_char(end)
         if d.t["text"][j] == ":":
             return _after_colon(d, j)
         if d.t["pos"][j] in ("VERB",) or d.t["text"][j] in (".", ";"):
             break
-    # 2. incise: "…, a déclaré X" — the verb group is preceded by a comma (or a closing quote)
-    first = v
-    while first > s_lo and d.t["pos"][first - 1] == "AUX":
-        first -= 1
-    if first > s_lo and d.t["text"][first - 1] in (",", "»", "”", '"', "“", "«"):
+    # 2. a quoted complement: "s'est dit « surpris »", "promettant un « retour à la normale »"
+    quoted = _quoted_complement(d, v, s_hi)
+    if quoted is not None:
+        return "que", quoted[0], quoted[1]
+    # 3. incise: "…, a déclaré X" — a comma before the verb group, the subject after the verb;
+    #    what it reports runs back to the previous sentence end of the paragraph (the parser
+    #    often cuts such a sentence before the comma)
+    if _is_participle(d, v) or not _inverted_subject_follows(d, v):
+        return None
+    if first > 0 and d.t["text"][first - 1] in (",", "»", "”", '"', "“", "«"):
         end = first - 1
-        while end > s_lo and d.t["pos"][end] == "PUNCT":
+        while end > 0 and d.t["pos"][end] == "PUNCT" and d.t["text"][end] not in CLOSERS + STRAIGHT:
             end -= 1
-        start = s_lo
+        start = _statement_start(d, end)
         if end >= start:
             return "incise", d.t["start_char"][start], d.end_char(end)
     return None
+
+
+def _statement_start(d: _Doc, end: int) -> int:
+    """First token of the statement that ends at token `end`: after the last full stop before it
+    in the same paragraph, outside quote marks."""
+    para_start = d.text.rfind("\n", 0, d.t["start_char"][end]) + 1
+    k = end
+    while k > 0 and d.t["start_char"][k - 1] >= para_start:
+        if d.t["text"][k - 1] in (".", "!", "?", "…") and not _inside_quote(d, k - 1):
+            break
+        k -= 1
+    return k
+
+
+def _quote_before_incise(d: _Doc, first: int) -> tuple[int, int] | None:
+    """`« … », a-t-il dit`: the quote that closes right before the comma of the incise, as a whole;
+    or, when the quote only ends a sentence of the journalist's ("Il parle d'une « crise », a …"),
+    that sentence up to the quote's end."""
+    comma = first - 1
+    if comma < 1 or d.t["text"][comma] not in (",",) + tuple(CLOSERS + STRAIGHT):
+        return None
+    at = d.t["start_char"][comma] if d.t["text"][comma] == "," else d.end_char(comma)
+    for q in d.spans:
+        if q.closed and at - 3 <= q.end <= at and d.text[q.end:at].strip() == "":
+            s_start = d.t["start_char"][_sentence_range(d, d.token_at(q.start))[0]]
+            para_start = d.text.rfind("\n", 0, q.start) + 1
+            lead = d.text[max(s_start, para_start):q.start]
+            if WORD_RE.search(lead) and not lead.rstrip().endswith(":"):
+                return max(s_start, para_start), q.end
+            return q.start, q.end
+    return None
+
+
+def _quoted_complement(d: _Doc, v: int, s_hi: int) -> tuple[int, int] | None:
+    """A quote that opens within three words after the verb, in the same clause: the content runs
+    from after the verb to the end of the last quote of the clause (a comma or the sentence ends it)."""
+    after = d.end_char(v)
+    first = next((q for q in d.spans if after <= q.start), None)
+    if first is None:
+        return None
+    between = [k for k in range(v + 1, d.token_at(first.start)) if d.t["start_char"][k] >= after]
+    if len(between) > 3 or any(d.t["text"][k] in (",", ".", ";", ":") for k in between):
+        return None
+    s_end = d.end_char(s_hi)
+    end = first.end
+    for q in d.spans:
+        if q.start >= end and q.start <= s_end and not re.search(r"[,;.:]", d.text[end:q.start]):
+            end = q.end
+    start = d.t["start_char"][between[0]] if between else first.start
+    return start, end
 
 
 def _after_colon(d: _Doc, j: int) -> tuple[str, int, int] | None:
@@ -263,16 +420,37 @@ def _clause_end(d: _Doc, start: int, s_hi: int) -> int:
 
 
 def _subject_of(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
-    """Token range of the speaker noun phrase of verb v."""
+    """Token range of the speaker noun phrase of verb v; for a relative "qui", its antecedent."""
+    rng = _subject_phrase(d, v, how)
+    if rng is not None and rng[0] == rng[1] and d.norm[rng[0]] == "qui":
+        k = rng[0] - 1
+        if k >= 0 and d.t["text"][k] == ",":
+            k -= 1
+        if k >= 0 and d.t["pos"][k] in ("PROPN", "NOUN"):
+            covering = [m for m in d.mention_covering(d.t["start_char"][k], d.end_char(k))]
+            if covering:
+                return d.token_at(covering[0]["start_char"]), k
+            return _np_start(d, k), k
+    return rng
+
+
+def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
     if how != "incise":
-        for k in d.children.get(v, []):
-            if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k):
-                return _np_range(d, k)
+        subjects = [k for k in d.children.get(v, []) if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k)]
+        before = [k for k in subjects if k < v]
+        if before:
+            return _np_range(d, before[0])
+        # a subject after the verb of "X a averti leurs camarades : …" is the parser's mistake
+        # when a noun phrase ends just before the verb group: take that one
+        earlier = _np_before(d, v)
+        if earlier is not None:
+            return earlier
+        if subjects:
+            return _np_range(d, subjects[0])
     s_lo, s_hi = _sentence_range(d, v)
     # inverted subject after an incise verb ("a déclaré un responsable", "a-t-il ajouté")
     j = v + 1
-    while j <= s_hi and (d.t["pos"][j] in ("ADV",) or d.norm[j] in ("mercredi", "jeudi", "vendredi", "samedi",
-                                                                     "dimanche", "lundi", "mardi")):
+    while j <= s_hi and (d.t["pos"][j] in ("ADV",) or d.norm[j] in WEEKDAYS):
         j += 1
     if how == "incise":
         # up to the next punctuation, across a sentence break the parser may have put after the verb
@@ -293,18 +471,48 @@ def _subject_of(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
     if _is_participle(d, v):
         return None  # extract_quotes gives it the speaker of the sentence's previous cue
     # a name just before the verb group, which the parser attached elsewhere ("…, Ouchakov a répondu :")
-    first = v
-    while first > 0 and d.t["pos"][first - 1] == "AUX":
-        first -= 1
-    if first > 0 and d.t["pos"][first - 1] in ("PROPN", "NOUN") and not _inside_quote(d, first - 1):
-        return _np_start(d, first - 1), first - 1
+    earlier = _np_before(d, v)
+    if earlier is not None:
+        return earlier
     if d.t["dep"][v] == "conj":
         return None  # "…, mais a déclaré que …": the speaker of the sentence's previous cue
     if d.t["dep"][v] in ("advcl", "advmod", "acl"):
         head = d.t["head"][v]
         if head != v:
-            return _subject_of(d, head, "que")
+            return _subject_phrase(d, head, "que")
     return None
+
+
+def _np_before(d: _Doc, v: int) -> tuple[int, int] | None:
+    """The noun phrase that ends right before the verb group of v, over an insertion between
+    commas and quote marks around a word: "Mais des « gilets jaunes », plus raisonnables, ont averti"."""
+    k = v
+    while k > 0 and d.t["pos"][k - 1] in ("AUX", "PRON") and d.norm[k - 1] not in PRONOUN_GENDER:
+        k -= 1  # "lui ont réclamé", "se sont dit"
+    k -= 1
+    s_lo = _sentence_range(d, v)[0]
+    if k > s_lo and d.t["text"][k] == ",":  # ", plus raisonnables," : skip the insertion
+        opening = next((j for j in range(k - 1, max(s_lo, k - 8) - 1, -1) if d.t["text"][j] == ","), None)
+        if opening is None:
+            return None
+        k = opening - 1
+    while k > s_lo and d.t["text"][k] in CLOSERS + OPENERS + STRAIGHT:
+        k -= 1
+    if k < 0 or d.t["pos"][k] not in ("PROPN", "NOUN", "PRON", "ADJ"):
+        return None
+    if d.t["pos"][k] == "PRON" and d.norm[k] not in INDEFINITE_PRONOUNS:
+        return None
+    lo = k
+    while lo > s_lo and (d.t["pos"][lo - 1] in ("DET", "ADJ", "NOUN", "PROPN", "ADP", "PRON")
+                         or d.t["text"][lo - 1] in CLOSERS + OPENERS + STRAIGHT) and d.t["text"][lo - 1] not in (",", ":"):
+        if d.t["pos"][lo - 1] == "PRON" and d.norm[lo - 1] not in ("d'", "l'un", "l'une"):
+            break
+        lo -= 1
+    while lo < k and (d.t["pos"][lo] == "ADP" and d.norm[lo] not in ("d'", "des") or d.t["text"][lo] in CLOSERS + OPENERS + STRAIGHT):
+        lo += 1
+    if d.t["pos"][k] == "ADJ" and lo == k:
+        return None
+    return lo, k
 
 
 def _is_participle(d: _Doc, v: int) -> bool:
@@ -338,8 +546,9 @@ def _np_range(d: _Doc, k: int) -> tuple[int, int]:
         lo -= 1
     j = k + 1
     s_hi = _sentence_range(d, k)[1]
-    while j <= s_hi and (d.t["pos"][j] in ("ADJ", "PROPN", "NOUN", "DET") or d.t["dep"][j] in ("flat:name",)
-                         or (d.t["pos"][j] == "ADP" and d.norm[j] in ("de", "du", "des", "d'"))):
+    while (j <= s_hi or j < d.n and d.t["pos"][j] == d.t["pos"][j - 1] == "PROPN") and (
+            d.t["pos"][j] in ("ADJ", "PROPN", "NOUN", "DET") or d.t["dep"][j] in ("flat:name",)
+            or (d.t["pos"][j] == "ADP" and d.norm[j] in ("de", "du", "des", "d'"))):  # a name the parser cut in two
         if d.t["pos"][j] == "VERB":
             break
         hi = j
@@ -354,11 +563,20 @@ def _np_range(d: _Doc, k: int) -> tuple[int, int]:
 class _Speakers:
     """Turns a speaker noun phrase into (speaker, anonymous, side), remembering who spoke last."""
 
-    def __init__(self, d: _Doc, persons_gender: dict[str, str]):
+    def __init__(self, d: _Doc, persons_gender: dict[str, str], institution_nouns: set[str] = frozenset()):
         self.d, self.gender = d, persons_gender
+        self.institution_nouns = institution_nouns
         self.history: list[dict] = []
 
-    def resolve(self, rng: tuple[int, int] | None) -> dict:
+    def resolve(self, rng: tuple[int, int] | None, cue: str | None = None) -> dict:
+        """Who the noun phrase `rng` designates; a speaker with a name but no side is OTHER (known,
+        none of the sides), one without a name stays UNKNOWN."""
+        who = self._resolve(rng, cue)
+        if who.get("speaker") and not who.get("anonymous") and who.get("side") in (None, "UNKNOWN"):
+            who = {**who, "side": "OTHER"}
+        return who
+
+    def _resolve(self, rng: tuple[int, int] | None, cue: str | None) -> dict:
         d = self.d
         if rng is None:
             return self._previous(None) or {"speaker_text": None, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
@@ -367,7 +585,7 @@ class _Speakers:
         text = d.text[start:end]
         word = d.norm[lo].lstrip("-").removeprefix("t-")
         if lo == hi and word in PRONOUN_GENDER:
-            found = self._previous(PRONOUN_GENDER[word]) or self._mention_speaker(start, end)
+            found = self._pronoun(PRONOUN_GENDER[word], start) or self._mention_speaker(start, end)
             if found:
                 return {**found, "speaker_text": text}
             return {"speaker_text": text, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
@@ -379,25 +597,130 @@ class _Speakers:
             same = self._previous(None)
             if same:
                 return {**same, "speaker_text": text}
-        if head_lemma in DOCUMENT_NOUNS:  # "le communiqué du ministère de l'Intérieur": the ministry speaks
+        if head_lemma in DOCUMENT_NOUNS or head_lemma in WRAPPER_NOUNS:
+            # "le communiqué du ministère de l'Intérieur", "l'administration de la Maison Blanche": the ministry speaks
             of = next((j for j in range(lo, hi) if d.norm[j] in ("de", "du", "des", "d'")), None)
             if of is not None and of < hi:
-                return self.resolve((of + 1 if d.norm[of] in ("du", "des") else of + 1, hi))
-        mention = self._mention_speaker(start, end)
+                return self.resolve((of + 1, hi))
+        head = next((j for j in range(lo, hi + 1) if d.t["pos"][j] in ("NOUN", "PROPN")), lo)
+        mention = self._mention_speaker(start, end, head)
+        side = _cue_side(d, lo, hi)
+        joint = self._joint(lo, hi)
+        if joint is not None:
+            return {**joint, "speaker_text": text}
+        indefinite = (d.norm[lo] in INDEFINITE_DETERMINERS or d.norm[lo] in INDEFINITE_PRONOUNS
+                      or d.norm[lo:lo + 2] == ["d'", "autres"] or d.norm[lo] in ("l'un", "l'une"))
+        if indefinite and not (mention and mention.get("type") == "PER") and head_lemma not in d.source_nouns:
+            # "des « gilets jaunes »", "certains", "un habitant": unnamed people
+            return {"speaker_text": text, "speaker": None, "anonymous": True, "side": side or "UNKNOWN"}
+        name = _name_of(d, lo, hi)
+        if name and (not mention or len(name) > mention["length"]):
+            # "explique Erika Ramírez" where the model only tagged "Erika": the whole name
+            return {"speaker_text": text, "speaker": name, "anonymous": False, "side": side or "UNKNOWN", "type": "PER"}
+        if mention or d.t["pos"][lo] == "PROPN" and lo == hi:
+            single = normalise((mention or {}).get("speaker") or d.t["text"][lo])
+            full = next((h for h in reversed(self.history) if h.get("speaker") and " " in h["speaker"]
+                         and normalise(h["speaker"]).split()[0] == single), None)
+            if full is not None:  # "le même Gianluca" after "Gianluca Skiki" spoke
+                return {**{k: v for k, v in full.items() if k != "at"}, "speaker_text": text}
         if mention and not (head_lemma in d.source_nouns and mention.get("type") != "PER"):
             return {**mention, "speaker_text": text}
-        side = _cue_side(d, lo, hi)
-        if head_lemma in d.source_nouns or head_lemma in ("meme",):
-            if side is None:  # "le responsable", "un autre responsable": the article's earlier unnamed source
+        title = next((m for m in d.mention_covering(start, end)
+                      if m.get("kind") == "title" and not isinstance(m.get("canonical"), str)), None)
+        if head_lemma in d.source_nouns or head_lemma in ("meme",) or title is not None:
+            side = side or (title or {}).get("side")
+            if side in (None, "UNKNOWN"):  # "le responsable", "un autre responsable": the article's earlier unnamed source
                 side = next((h["side"] for h in reversed(self.history) if h["anonymous"]), None)
             return {"speaker_text": text, "speaker": None, "anonymous": True, "side": side or "UNKNOWN"}
-        # An institution named by a description ("la sécurité routière", "le ministère de
-        # l'Intérieur"): the phrase itself, without its article, is the speaker.
-        if head_lemma and not d.t["pos"][lo] == "PRON":
-            name = re.sub(r"^(?:(?:le|la|les)\s+|l['’]\s*)", "", text, flags=re.I)
-            return {"speaker_text": text, "speaker": name, "anonymous": False,
-                    "side": side or "UNKNOWN"}
+        description = re.sub(r"^(?:(?:le|la|les|ce|cet|cette|ces)\s+|l['’]\s*)", "", text, flags=re.I)
+        description = re.sub(r"\s+", " ", "".join(ch for ch in description if ch not in OPENERS + CLOSERS + STRAIGHT)).strip()
+        if d.norm[lo] in ("le", "la", "l'", "les", "ce", "cet", "cette", "ces") and head_lemma:
+            same = next((h for h in reversed(self.history) if h["speaker"] and normalise(h["speaker"]) == normalise(description)), None)
+            if same:  # "la sécurité routière" spoke before under that very description
+                return {**{k: v for k, v in same.items() if k != "at"}, "speaker_text": text}
+            if head_lemma in self.institution_nouns:
+                # "l'institut météorologique" after Météo France spoke: the same body; "le
+                # syndicat des gérants de boîtes de nuit" (a complement introduces it): a new one
+                complement = any(d.norm[j] in ("de", "du", "des", "d'") for j in range(head + 1, hi + 1))
+                earlier = None if complement else self._antecedent(start, person=False, window=1)
+                if earlier:
+                    return {**earlier, "speaker_text": text}
+                return {"speaker_text": text, "speaker": description, "anonymous": False, "side": side or "UNKNOWN",
+                        "type": "description"}
+            # "la jeune soldate", "le magnat de l'immobilier", "cette femme": a person already
+            # met (the journalist's way of not repeating a name), else an unnamed person
+            earlier = self._antecedent(start, person=True, speaker_first=True, reach=1)
+            if earlier:
+                return {**earlier, "speaker_text": text}
+            return {"speaker_text": text, "speaker": None, "anonymous": True, "side": side or "UNKNOWN"}
+        if head_lemma and not d.t["pos"][lo] == "PRON" and WORD_RE.search(description):
+            return {"speaker_text": text, "speaker": description, "anonymous": False, "side": side or "UNKNOWN",
+                    "type": "description"}
         return {"speaker_text": text, "speaker": None, "anonymous": False, "side": side or "UNKNOWN"}
+
+    def _joint(self, lo: int, hi: int) -> dict | None:
+        """"les deux parties", "Biden et Poutine": several speakers at once — no single speaker;
+        the side is theirs when they share one, else OTHER."""
+        d = self.d
+        names = [m for m in d.mention_covering(d.t["start_char"][lo], d.end_char(hi))
+                 if m.get("type") == "PER" and isinstance(m.get("canonical"), str)]
+        together = d.norm[lo:lo + 2] in (["les", "deux"], ["les", "trois"], ["tous", "deux"], ["toutes", "deux"])
+        if not together and not (len({m["canonical"] for m in names}) >= 2 and "et" in d.norm[lo:hi + 1]):
+            return None
+        sides = {m.get("side") for m in names}
+        side = sides.pop() if len(sides) == 1 and names else "OTHER"
+        return {"speaker": None, "anonymous": False, "side": side if side not in (None, "UNKNOWN") else "OTHER"}
+
+    def _pronoun(self, gender: str | None, at: int) -> dict | None:
+        """"il a ajouté": the last compatible speaker, unless a person named as the subject of a
+        later sentence (at most two sentences back) is closer ("Renaud Muselier a réagi … il s'est dit")."""
+        if gender is None:  # "ils", "elles": a group, never one person named as a subject
+            return self._previous(None)
+        return self._antecedent(at, person=None, gender=gender, window=None)
+
+    def _antecedent(self, at: int, person: bool | None, gender: str | None = None, window: int | None = 2,
+                    speaker_first: bool = False, reach: int = 0) -> dict | None:
+        """Who an anaphor at `at` most likely designates: the last speaker (of the right kind:
+        a person or anonymous source when `person`, a body when not, anyone when None, at most
+        `window` paragraphs back), or a closer entity named as a subject in the last two sentences."""
+        d = self.d
+        last = None
+        for h in reversed(self.history):
+            if window is not None and d.para_of(at) - d.para_of(h["at"]) > window:
+                break
+            is_person = h.get("type") == "PER" or (h["anonymous"] and not h.get("type"))
+            if person is True and not is_person or person is False and (is_person or h["anonymous"]):
+                continue
+            known = self.gender.get(h["speaker"]) if h["speaker"] else None
+            if gender is None or not known or known == gender:
+                last = h
+                break
+        if last is not None and speaker_first:
+            return {k: v for k, v in last.items() if k != "at"}
+        sent = d.t["sent_id"][d.token_at(at)]
+        fallback = None
+        for m in reversed(d.mentions):
+            if m["end_char"] > at or not isinstance(m.get("canonical"), str) or m.get("kind") == "pronoun":
+                continue
+            k = d.token_at(m["start_char"])
+            if sent - d.t["sent_id"][k] > 2 or (last is not None and m["start_char"] <= last["at"]):
+                break
+            if (m.get("type") == "PER") != (person is not False) or (person is False and m.get("type") != "ORG"):
+                continue
+            subject = any(d.t["dep"][j] in SUBJECT_DEPS for j in range(k, d.token_at(m["end_char"] - 1) + 1))
+            known = self.gender.get(m["canonical"])
+            if not _inside_quote(d, k) and (gender is None or not known or known == gender):
+                if subject:
+                    return self._as_speaker(m)
+                if fallback is None and sent - d.t["sent_id"][k] <= 1 and d.para_of(at) - d.para_of(m["start_char"]) <= reach:
+                    fallback = m  # the last person named, when no subject is: "… pour le député X. … a-t-il lancé"
+        if fallback is not None:
+            return self._as_speaker(fallback)
+        return {k: v for k, v in last.items() if k != "at"} if last else None
+
+    @staticmethod
+    def _as_speaker(m: dict) -> dict:
+        return {"speaker": m["canonical"], "anonymous": False, "side": m.get("side") or "UNKNOWN", "type": m.get("type")}
 
     def _apposed_name(self, lo: int, hi: int) -> dict | None:
         """"Josep Borrell, un poids lourd de l'UE, a déclaré" / "la porte-parole …, Jena Psaki":
@@ -416,28 +739,44 @@ class _Speakers:
     def _person_at(self, start: int, end: int) -> dict | None:
         for m in self.d.mention_covering(start, end):
             if m.get("type") == "PER" and isinstance(m.get("canonical"), str) and m.get("kind") == "name":
-                return {"speaker": m["canonical"], "anonymous": False, "side": m.get("side") or "UNKNOWN"}
+                return {"speaker": m["canonical"], "anonymous": False, "side": m.get("side") or "UNKNOWN", "type": "PER"}
         return None
 
-    def _mention_speaker(self, start: int, end: int) -> dict | None:
+    def _mention_speaker(self, start: int, end: int, head: int | None = None) -> dict | None:
+        """The entity a phrase names: a person anywhere in it (an apposition), another entity only
+        when it is the phrase's head ("l'ex-directeur de campagne des Républicains" is not the party)."""
         hits = [m for m in self.d.mention_covering(start, end) if isinstance(m.get("canonical"), str)]
         people = [m for m in hits if m.get("type") == "PER"]
+        if head is not None and not people:
+            at = self.d.t["start_char"][head]
+            hits = [m for m in hits if m["start_char"] <= at < m["end_char"]]
         chosen = (people or hits or [None])[0]
         if chosen is None:
             return None
         return {"speaker": chosen["canonical"], "anonymous": False, "side": chosen.get("side") or "UNKNOWN",
-                "type": chosen.get("type")}
+                "type": chosen.get("type"), "length": chosen["end_char"] - chosen["start_char"]}
 
-    def _previous(self, gender: str | None) -> dict | None:
+    def _previous(self, gender: str | None, person: bool = False, with_position: bool = False) -> dict | None:
         for h in reversed(self.history):
             known = self.gender.get(h["speaker"]) if h["speaker"] else None
+            if person and (h["anonymous"] or h.get("type") not in ("PER", None) or not h["speaker"]):
+                continue
             if gender is None or not known or known == gender:
-                return {k: h[k] for k in ("speaker", "anonymous", "side")}
+                return {k: h.get(k) for k in ("speaker", "anonymous", "side", "type") + (("at",) if with_position else ())}
         return None
 
-    def remember(self, who: dict) -> None:
+    def remember(self, who: dict, at: int) -> None:
         if who.get("speaker") or who.get("anonymous"):
-            self.history.append(who)
+            self.history.append({**who, "at": at})
+
+
+def _name_of(d: _Doc, lo: int, hi: int) -> str | None:
+    """A proper name of two words or more ("Erika Ramírez"), however the model tagged it."""
+    words = [j for j in range(lo, hi + 1) if d.t["pos"][j] != "DET" and d.norm[j] not in HONORIFICS]
+    if len(words) < 2 or not all(d.t["text"][j][:1].isupper() and d.t["pos"][j] in ("PROPN", "NOUN", "ADJ", "X")
+                                 for j in words):
+        return None
+    return d.text[d.t["start_char"][words[0]]:d.end_char(words[-1])]
 
 
 def _head_noun(d: _Doc, lo: int, hi: int) -> str | None:
@@ -550,9 +889,15 @@ def _drop_nested(cues: list[dict]) -> list[dict]:
     return sorted(kept, key=lambda c: c["start"])
 
 
-def extract_quotes(d: _Doc, verbs: set[str], gender: dict[str, str], paragraphs: list[tuple[int, int]]) -> list[dict]:
-    """All quotes of one article, in reading order (see the module docstring for the rules)."""
-    speakers = _Speakers(d, gender)
+def extract_quotes(d: _Doc, verbs: dict[str, str], gender: dict[str, str], paragraphs: list[tuple[int, int]],
+                   institution_nouns: set[str] = frozenset()) -> list[dict]:
+    """All quotes of one article, in reading order (see the module docstring for the rules).
+
+    Speakers are resolved in reading order, so that a pronoun or a floating quote looks back at
+    what the reader has just read.
+    """
+    speakers = _Speakers(d, gender, institution_nouns)
+    d.para_starts = [a for a, _ in paragraphs]
     spans = find_quote_spans(d.text, paragraphs)
     d.spans = spans
     d.quote_ranges = [(q.start, q.end) for q in spans]
@@ -561,64 +906,111 @@ def extract_quotes(d: _Doc, verbs: set[str], gender: dict[str, str], paragraphs:
         content = _content_of_verb(d, v)
         if content:
             how, start, end = content
-            cues.append({"token": v, "cue_char": d.t["start_char"][v], "how": how, "start": start, "end": end, "cue": lemma,
+            cues.append({"token": v, "cue_char": d.t["start_char"][v], "how": how, "start": start, "end": end,
+                         "cue": verbs.get(normalise(lemma), lemma) if isinstance(verbs, dict) else lemma,
                          "subject": _subject_of(d, v, how), "participle": _is_participle(d, v)})
     verb_sentences = {d.t["sent_id"][c["token"]] for c in cues}
     for tok, how, start, end, np in _selon_cues(d):
         leading = start > d.t["start_char"][tok]
         if leading or d.t["sent_id"][tok] not in verb_sentences:  # a trailing "selon Reuters" is a secondary source
             cues.append({"token": tok, "cue_char": d.t["start_char"][tok], "how": how, "start": start, "end": end,
-                         "cue": "selon", "subject": np,
-                         "participle": False})
+                         "cue": "selon", "subject": np, "participle": False})
     cues = _extend_over_quotes(d, cues, spans)
     cues = _clip_coordinated(d, cues)
     cues = _drop_nested(cues)
 
     used_spans: set[int] = set()
-    quotes = []
-    last_in_sentence: dict[int, dict] = {}
     for c in cues:
-        inside = [k for k, q in enumerate(spans) if q.start >= c["start"] - 2 and q.end <= c["end"] + 2]
-        used_spans.update(inside)
-        sent = d.t["sent_id"][c["token"]]
-        if c["subject"] is None and sent in last_in_sentence:
-            who = dict(last_in_sentence[sent])
-        elif c["participle"] or c["subject"] is None:
-            who = speakers.resolve(_nearest_subject_before(d, c["token"]))
+        c["inside"] = [k for k, q in enumerate(spans) if q.start >= c["start"] - 2 and q.end <= c["end"] + 2]
+        used_spans.update(c["inside"])
+    items = [(c["start"], "cue", c) for c in cues] + [(q.start, "marks", q) for k, q in enumerate(spans)
+                                                       if k not in used_spans]
+    quotes: list[dict] = []
+    last_in_sentence: dict[int, dict] = {}
+    for _, what, item in sorted(items, key=lambda x: x[0]):
+        if what == "cue":
+            quote = _quote_of_cue(d, item, spans, speakers, last_in_sentence)
         else:
-            who = speakers.resolve(c["subject"])
-        speakers.remember(who)
-        last_in_sentence[sent] = who
-        raw = d.text[c["start"]:c["end"]]
-        if inside and len(inside) == 1 and _strip_marks(raw) == _strip_marks(
-                " ".join(d.text[a:b] for a, b in spans[inside[0]].inner)):
-            q = spans[inside[0]]
-            kind, text, start, end = "direct", _strip_marks(" ".join(d.text[a:b] for a, b in q.inner)), q.start, q.end
-        else:
-            kind, text, start, end = ("mixed" if inside else "indirect"), _strip_marks(raw), c["start"], c["end"]
-        if count_words(text) == 0:
-            continue
-        quotes.append({"kind": kind, "text": text, "start_char": start, "end_char": end, "cue": c["cue"],
-                       **{k: who.get(k) for k in ("speaker_text", "speaker", "anonymous", "side")}})
-    # Quote marks no cue accounted for: a cue in a neighbouring incise, a continuation, or a floating quote.
-    for k, q in enumerate(spans):
-        if k in used_spans:
-            continue
-        text = _strip_marks(" ".join(d.text[a:b] for a, b in q.inner))
-        if count_words(text) < MIN_UNATTRIBUTED_WORDS:
-            continue
-        before = [x for x in quotes if x["end_char"] <= q.start]
-        prev = max(before, key=lambda x: x["end_char"]) if before else None
-        subject = _clause_subject(d, q)
-        if subject is not None:  # 'L'institut attend "des cumuls de 300 mm"': the clause's subject
-            who = speakers.resolve(subject)
-        elif prev:
-            who = {k2: prev[k2] for k2 in ("speaker_text", "speaker", "anonymous", "side")}
-        else:
-            who = {"speaker_text": None, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
-        quotes.append({"kind": "direct", "text": text, "start_char": q.start, "end_char": q.end, "cue": None, **who})
-    quotes.sort(key=lambda x: x["start_char"])
+            quote = _quote_without_cue(d, item, speakers, quotes[-1] if quotes else None)
+        if quote is not None:
+            quotes.append(quote)
     return quotes
+
+
+def _quote_of_cue(d: _Doc, c: dict, spans: list[QuoteSpan], speakers: _Speakers, last_in_sentence: dict) -> dict | None:
+    sent = d.t["sent_id"][c["token"]]
+    if c["subject"] is None and sent in last_in_sentence:
+        who = dict(last_in_sentence[sent])
+    elif c["participle"] or c["subject"] is None:
+        who = speakers.resolve(_nearest_subject_before(d, c["token"]), c["cue"])
+    else:
+        who = speakers.resolve(c["subject"], c["cue"])
+    speakers.remember(who, c["cue_char"])
+    last_in_sentence[sent] = who
+    raw, inside = d.text[c["start"]:c["end"]], c["inside"]
+    if len(inside) == 1 and _strip_marks(raw) == _strip_marks(" ".join(d.text[a:b] for a, b in spans[inside[0]].inner)):
+        q = spans[inside[0]]
+        kind, text, start, end = "direct", _strip_marks(" ".join(d.text[a:b] for a, b in q.inner)), q.start, q.end
+    else:
+        kind, text, start, end = ("mixed" if inside else "indirect"), _strip_marks(raw), c["start"], c["end"]
+    if count_words(text) == 0:
+        return None
+    return {"kind": kind, "text": text, "start_char": start, "end_char": end, "cue": c["cue"],
+            **{k: who.get(k) for k in ("speaker_text", "speaker", "anonymous", "side")}}
+
+
+def _quote_without_cue(d: _Doc, q: QuoteSpan, speakers: _Speakers, prev: dict | None) -> dict | None:
+    """Quote marks no cue accounted for: a headline-style "« … » : X …", a clause ending in a colon
+    ("Certains lui ont réclamé : « … »"), a fragment completing a named subject's clause, or a
+    continuation of the previous quote. A short fragment with none of these is a scare quote."""
+    text = _strip_marks(" ".join(d.text[a:b] for a, b in q.inner))
+    cue = None
+    subject = _name_after_colon(d, q)
+    if subject is not None:
+        cue = ":"
+    else:
+        subject = _subject_before_colon(d, q)
+        cue = ":" if subject is not None else None
+    if subject is None:
+        if count_words(text) < MIN_UNATTRIBUTED_WORDS:
+            return None
+        subject = _clause_subject(d, q)  # 'L'institut attend "des cumuls de 300 mm"': the clause's subject
+    if subject is not None:
+        who = speakers.resolve(subject)
+        speakers.remember(who, q.start)
+    elif prev:
+        who = {k: prev[k] for k in ("speaker_text", "speaker", "anonymous", "side")}
+    else:
+        who = {"speaker_text": None, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
+    if count_words(text) == 0:
+        return None
+    return {"kind": "direct", "text": text, "start_char": q.start, "end_char": q.end, "cue": cue, **who}
+
+
+def _name_after_colon(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
+    """"« Le trampoline fonctionne » : Elon Musk, le fondateur de SpaceX, a répondu …": the name
+    that opens the clause after the colon speaks."""
+    after = re.match(r"[ \u00a0]*:[ \u00a0]*", d.text[q.end:q.end + 6])
+    if not q.closed or not after:
+        return None
+    at = q.end + after.end()
+    for m in d.mentions:
+        if at <= m["start_char"] <= at + 4 and isinstance(m.get("canonical"), str) and m.get("type") in ("PER", "ORG"):
+            return d.token_at(m["start_char"]), d.token_at(m["end_char"] - 1)
+    return None
+
+
+def _subject_before_colon(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
+    """"D'autres ont été plus ironiques : « … »": the subject of the clause the colon ends."""
+    before = d.text[max(0, q.start - 4):q.start]
+    if not re.search(r":[ \u00a0]*$", before):
+        return None
+    colon = d.token_at(d.text.rindex(":", 0, q.start))
+    s_lo = _sentence_range(d, colon)[0]
+    for k in range(colon - 1, s_lo - 1, -1):
+        if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k) and d.t["head"][k] < colon + 1:
+            return _np_range(d, k)
+    return None
 
 
 def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: pd.DataFrame,
@@ -627,7 +1019,8 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
     from .entities import Lexicon
 
     lexicon = Lexicon.load(corpus)
-    verbs = lexicon.speech_verbs
+    verbs = {normalise(verb): verb for verb in load_list("speech_verbs.txt", corpus)}
+    institution_nouns = {normalise(noun) for noun in load_list("institution_nouns.txt", corpus)}
     source_nouns = {normalise(noun) for noun in load_list("source_nouns.txt", corpus)}
     side_cues = {side: [_lemma_cue(c) for c in cues] for side, cues in lexicon.side_cues.items()}
     gender = {p: row.get("gender") for p, row in lexicon.persons.items() if row.get("gender")}
@@ -643,7 +1036,7 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
                  groups["mentions"].get(doc.doc_id, mentions.iloc[0:0]), side_cues, source_nouns)
         paras = groups["paragraphs"].get(doc.doc_id)
         bounds = list(zip(paras["start_char"], paras["end_char"]))
-        for n, q in enumerate(extract_quotes(d, verbs, gender, bounds)):
+        for n, q in enumerate(extract_quotes(d, verbs, gender, bounds, institution_nouns)):
             q.update(doc_id=doc.doc_id, quote_id=n, sent_id=d.t["sent_id"][d.token_at(q["start_char"])],
                      n_words=count_words(q["text"]), anonymous=bool(q.get("anonymous")))
             rows.append(q)
@@ -694,10 +1087,24 @@ def match_quotes(predicted: pd.DataFrame, gold: pd.DataFrame) -> list[tuple[int,
     return pairs
 
 
+def same_speaker(speaker, anonymous: bool, gold_speaker, gold_anonymous: bool) -> bool:
+    """Does the machine name the reader's speaker? Both anonymous; or the same name, ignoring case,
+    accents and a leading article ("la Sécurité routière" = "Sécurité routière"); or, when the reader
+    gave no single speaker ("les deux parties"), neither does the machine."""
+    def key(name):
+        if not isinstance(name, str) or not name.strip():
+            return None
+        return re.sub(r"^(?:les?|la|l')\s*", "", normalise(name).strip())
+
+    if gold_anonymous or anonymous:
+        return bool(anonymous) and gold_anonymous
+    return key(speaker) == key(gold_speaker)
+
+
 def score_quotes(predicted: pd.DataFrame, gold: pd.DataFrame) -> dict:
     """Precision, recall, F1, direct-quote recall, speaker and side accuracy, share error per side.
 
-    Speaker accuracy is measured on matched quotes: same canonical speaker, or both anonymous.
+    Speaker accuracy is measured on matched quotes (`same_speaker`).
     The share error is, per article and side, |machine − reader| share of quoted words, in
     percentage points, averaged over (article, side) pairs.
     """
@@ -711,9 +1118,7 @@ def score_quotes(predicted: pd.DataFrame, gold: pd.DataFrame) -> dict:
     speaker_ok = side_ok = 0
     for pi, gi in pairs:
         p, g = predicted.loc[pi], gold.loc[gi]
-        g_anon = str(g["anonymous"]).lower() == "true"
-        same = (bool(p["anonymous"]) and g_anon) or (isinstance(g["speaker"], str) and p["speaker"] == g["speaker"])
-        speaker_ok += same
+        speaker_ok += same_speaker(p["speaker"], p["anonymous"], g["speaker"], str(g["anonymous"]).lower() == "true")
         side_ok += p["side"] == g["side"]
     share_errors = []
     for doc_id, g in gold.groupby("doc_id"):

@@ -200,8 +200,10 @@ def test_longest_cue_wins_inside_a_frame():
     ("Fin de citation » puis rien.", []),                                          # a lone closing mark opens nothing
     ("Pas de citation ici.", []),
 ])
-def test_find_quote_spans(text, spans):
-    assert [text[a:b] for a, b in framing.find_quote_spans(text)] == spans
+def test_quote_spans_of_a_paragraph(text, spans):
+    from analysis.quotes import find_quote_spans
+
+    assert [text[q.start:q.end] for q in find_quote_spans(text, [(0, len(text))])] == spans
 
 
 def test_in_quote_on_an_inline_example():
