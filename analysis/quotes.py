@@ -45,7 +45,10 @@ NEGATIONS = {"pas", "jamais", "guere", "aucunement", "nullement", "point"}
 MODALS = {"pouvoir", "devoir", "vouloir", "susceptible", "aller", "falloir"}
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "expl:subj"}
 PRONOUN_GENDER = {"il": "m", "elle": "f", "ils": None, "elles": None}
+# Words between an incise verb and its subject: "a déclaré mardi 27 septembre Le Parisien".
 WEEKDAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "encore", "aussi", "ensuite",
+            "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+            "novembre", "decembre", "matin", "soir", "dernier", "derniere",
             "alors", "enfin", "egalement", "pourtant", "toutefois", "cependant"}
 # "alors que", "tandis que", "parce que" …: a subordinate clause, not the content of the verb before it.
 INDEFINITE_PRONOUNS = {"certains", "certaines", "plusieurs", "autres", "beaucoup", "tous", "toutes", "aucun", "d'autres"}
@@ -56,6 +59,7 @@ SUBORDINATORS = {"alors", "tandis", "parce", "bien", "afin", "pour", "avant", "s
 # Nouns for a document that carries an institution's words ("le communiqué du ministère").
 DOCUMENT_NOUNS = {"communique", "rapport", "note", "lettre", "message", "declaration", "etude", "bilan",
                   "texte", "site", "compte", "courrier", "avis"}
+CLITIC_SUBJECT = r"-(?:t-)?(?:il|elle|ils|elles|on)|t-(?:il|elle|ils|elles|on)"  # "a-t-il", "dit-elle", "a t-il"
 HONORIFICS = {"m.", "m", "mme", "mlle", "dr", "me", "mgr", "pr", "monsieur", "madame"}
 # Nouns for the people around a body, who speak as that body ("l'administration Biden").
 WRAPPER_NOUNS = {"administration", "cabinet", "camp", "services", "bureau"}
@@ -224,8 +228,10 @@ def _cue_verbs(d: _Doc, verbs: set[str]) -> list[tuple[int, str]]:
             cue = lemma if lemma in verbs else (guess_verb_lemma(d.t["text"][i], verbs) or d.t["lemma"][i])
         elif d.t["pos"][i] in ("VERB", "AUX"):
             cue = lemma if lemma in verbs else guess_verb_lemma(d.t["text"][i], verbs)
-        elif d.t["pos"][i] in ("NOUN", "ADJ", "PROPN") and i + 1 < d.n and d.norm[i + 1] in ("que", "qu'", "qu"):
-            cue = guess_verb_lemma(d.t["text"][i], verbs)  # "La sécurité routière indique que"
+        elif d.t["pos"][i] in ("NOUN", "ADJ", "PROPN") and i + 1 < d.n and (
+                d.norm[i + 1] in ("que", "qu'", "qu")  # "La sécurité routière indique que"
+                or i > 0 and d.t["text"][i - 1] == "," and d.t["text"][i].islower() and _inverted_subject_follows(d, i)):
+            cue = guess_verb_lemma(d.t["text"][i], verbs)  # "…, rapporte mardi Le Parisien"
         at = i
         for words in multi:
             if i >= len(words) - 1 and tuple(d.lemma[i - len(words) + 1:i + 1]) == words:
@@ -247,8 +253,9 @@ def _incise_verbs(d: _Doc) -> set[int]:
         if k >= d.n or d.t["text"][k] != ",":
             continue
         v = k + 1
-        while v < d.n and d.t["pos"][v] == "AUX" and v < k + 3:
-            v += 1
+        while v < d.n and v < k + 4 and (d.t["pos"][v] in ("AUX", "ADV")
+                                         or re.fullmatch(CLITIC_SUBJECT, d.norm[v])):
+            v += 1  # "a ainsi lancé", "a-t-il déclaré"
         if v >= d.n or d.t["pos"][v] in ("PUNCT", "DET", "ADP", "CCONJ", "SCONJ", "NUM") or _is_participle(d, v):
             continue
         if "VerbForm=Inf" in d.t["morph"][v] or not d.t["text"][v][:1].islower():
@@ -263,8 +270,10 @@ def _inverted_subject_follows(d: _Doc, v: int) -> bool:
     word = d.norm[v]
     if re.search(r"-(?:t-)?(?:il|elle|ils|elles|on)$", word):
         return True
+    if any(re.fullmatch(CLITIC_SUBJECT, d.norm[k]) for k in range(max(0, v - 2), v)):
+        return True  # "a-t-il lancé", "a t-il lancé"
     j = v + 1
-    while j < d.n and (d.t["pos"][j] in ("ADV",) or d.norm[j] in WEEKDAYS):
+    while j < d.n and (d.t["pos"][j] in ("ADV", "NUM") or d.norm[j] in WEEKDAYS):
         j += 1
     if j >= d.n:
         return False
@@ -285,9 +294,7 @@ def _sentence_range(d: _Doc, i: int) -> tuple[int, int]:
 def _content_of_verb(d: _Doc, v: int) -> tuple[str, int, int] | None:
     """(how, start_char, end_char) of what verb v reports, or None."""
     s_lo, s_hi = _sentence_range(d, v)
-    first = v
-    while first > s_lo and d.t["pos"][first - 1] == "AUX":
-        first -= 1
+    first = _verb_group_start(d, v)
     # 0. an incise right after a quote: the whole quote, over its sentences and paragraphs
     quote = None if _is_participle(d, v) or not _inverted_subject_follows(d, v) else _quote_before_incise(d, first)
     if quote is not None:
@@ -346,6 +353,17 @@ def _statement_start(d: _Doc, end: int) -> int:
             break
         k -= 1
     return k
+
+
+def _verb_group_start(d: _Doc, v: int) -> int:
+    """First token of the verb group of v: "a ainsi lancé", "a-t-il déclaré", "s'est dit"."""
+    first = v
+    while first > 0 and v - first < 4 and (d.t["pos"][first - 1] in ("AUX", "ADV") or d.norm[first - 1] in ("s'", "se")
+                                            or re.fullmatch(CLITIC_SUBJECT, d.norm[first - 1])):
+        first -= 1
+    while first < v and d.t["pos"][first] == "ADV" and d.norm[first] not in ("ne", "n'"):
+        first += 1  # a leading adverb belongs to the clause before ("…, alors a dit")
+    return first
 
 
 def _quote_before_incise(d: _Doc, first: int) -> tuple[int, int] | None:
@@ -421,21 +439,33 @@ def _clause_end(d: _Doc, start: int, s_hi: int) -> int:
 
 def _subject_of(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
     """Token range of the speaker noun phrase of verb v; for a relative "qui", its antecedent."""
-    rng = _subject_phrase(d, v, how)
-    if rng is not None and rng[0] == rng[1] and d.norm[rng[0]] == "qui":
-        k = rng[0] - 1
-        if k >= 0 and d.t["text"][k] == ",":
-            k -= 1
-        if k >= 0 and d.t["pos"][k] in ("PROPN", "NOUN"):
-            covering = [m for m in d.mention_covering(d.t["start_char"][k], d.end_char(k))]
-            if covering:
-                return d.token_at(covering[0]["start_char"]), k
-            return _np_start(d, k), k
+    return _relative_antecedent(d, _subject_phrase(d, v, how))
+
+
+def _relative_antecedent(d: _Doc, rng: tuple[int, int] | None) -> tuple[int, int] | None:
+    """A relative "qui" stands for the phrase before it: "Marine, 35 ans, qui patiente : « … »"."""
+    if rng is None or rng[0] != rng[1] or d.norm[rng[0]] != "qui":
+        return rng
+    k = rng[0] - 1
+    if k >= 0 and d.t["text"][k] == ",":
+        k -= 1
+    for j in range(k, max(-1, k - 5), -1):  # a name a few words back, over ", 35 ans,"
+        names = [m for m in d.mention_covering(d.t["start_char"][j], d.end_char(j))
+                 if m.get("kind") == "name" and (m.get("type") in ("PER", "ORG") or _looks_like_a_name(m["text"]))]
+        if names:
+            return d.token_at(names[0]["start_char"]), j
+        if d.t["text"][j] in (".", ":", ";") or d.t["pos"][j] == "VERB":
+            break
+    if k >= 0 and d.t["pos"][k] in ("PROPN", "NOUN"):
+        return _np_start(d, k), k
     return rng
 
 
 def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
-    if how != "incise":
+    if how != "incise" and not _is_participle(d, v):
+        named = _name_before(d, v)
+        if named is not None:
+            return named
         subjects = [k for k in d.children.get(v, []) if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k)]
         before = [k for k in subjects if k < v]
         if before:
@@ -450,7 +480,7 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
     s_lo, s_hi = _sentence_range(d, v)
     # inverted subject after an incise verb ("a déclaré un responsable", "a-t-il ajouté")
     j = v + 1
-    while j <= s_hi and (d.t["pos"][j] in ("ADV",) or d.norm[j] in WEEKDAYS):
+    while j <= s_hi and (d.t["pos"][j] in ("ADV", "NUM") or d.norm[j] in WEEKDAYS):
         j += 1
     if how == "incise":
         # up to the next punctuation, across a sentence break the parser may have put after the verb
@@ -461,10 +491,10 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
                 lo = d.token_at(m["start_char"])  # "a dit sur Twitter Vladimir Oustimenko"
                 if not any(d.t["pos"][k] == "DET" for k in range(v + 1, lo)):  # not "le conseiller de Poutine"
                     return lo, d.token_at(m["end_char"] - 1)
-        for k in range(v + 1, min(s_hi, v + 4) + 1):
+        for k in list(range(v + 1, min(s_hi, v + 4) + 1)) + list(range(max(0, v - 2), v)):
             word = d.norm[k].lstrip("-").removeprefix("t-")
-            if word in PRONOUN_GENDER:
-                return k, k
+            if word in PRONOUN_GENDER and (k > v or d.t["pos"][k] == "PRON"):
+                return k, k  # "a-t-il déclaré", "a t-il lancé"
         if j <= s_hi and (d.t["pos"][j] in ("DET", "PROPN", "NOUN", "PRON") or d.t["text"][j][:1].isupper()):
             return _np_range(d, j)
     # a participle ("ajoutant que", "déclarant que"): the subject of the verb it depends on
@@ -480,6 +510,27 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
         head = d.t["head"][v]
         if head != v:
             return _subject_phrase(d, head, "que")
+    return None
+
+
+def _name_before(d: _Doc, v: int) -> tuple[int, int] | None:
+    """A person's name right before the verb group, or before an apposition between commas:
+    "Geoffroy Didier, député européen et vice-président de la région, estime que …"."""
+    k = v
+    while k > 0 and d.t["pos"][k - 1] in ("AUX", "PRON", "ADV") and d.norm[k - 1] not in PRONOUN_GENDER and d.norm[k - 1] != "qui":
+        k -= 1
+    k -= 1
+    if k > 0 and d.t["text"][k] == ",":
+        opening = next((j for j in range(k - 1, max(-1, k - 20), -1) if d.t["text"][j] in (",", ".", ":", ";")), None)
+        if opening is None or d.t["text"][opening] != "," or any(d.t["pos"][j] == "VERB" for j in range(opening, k)):
+            return None
+        k = opening - 1
+    if k < 0:
+        return None
+    for m in d.mention_covering(d.t["start_char"][k], d.end_char(k)):
+        if (m.get("type") == "PER" or m.get("type") == "MISC" and _looks_like_a_name(m["text"])) \
+                and m.get("kind") == "name" and m["end_char"] == d.end_char(k):
+            return d.token_at(m["start_char"]), k
     return None
 
 
@@ -564,7 +615,7 @@ class _Speakers:
     """Turns a speaker noun phrase into (speaker, anonymous, side), remembering who spoke last."""
 
     def __init__(self, d: _Doc, persons_gender: dict[str, str], institution_nouns: set[str] = frozenset()):
-        self.d, self.gender = d, persons_gender
+        self.d, self.gender = d, dict(persons_gender)  # a copy: guesses are per article
         self.institution_nouns = institution_nouns
         self.history: list[dict] = []
 
@@ -616,7 +667,10 @@ class _Speakers:
         name = _name_of(d, lo, hi)
         if name and (not mention or len(name) > mention["length"]):
             # "explique Erika Ramírez" where the model only tagged "Erika": the whole name
-            return {"speaker_text": text, "speaker": name, "anonymous": False, "side": side or "UNKNOWN", "type": "PER"}
+            kind = (mention or {}).get("type") or ("ORG" if d.t["pos"][lo] == "DET" else "PER")  # "Le Parisien"
+            if d.t["pos"][lo] == "DET":
+                self.gender.setdefault(name, _det_gender(d, lo))
+            return {"speaker_text": text, "speaker": name, "anonymous": False, "side": side or "UNKNOWN", "type": kind}
         if mention or d.t["pos"][lo] == "PROPN" and lo == hi:
             single = normalise((mention or {}).get("speaker") or d.t["text"][lo])
             full = next((h for h in reversed(self.history) if h.get("speaker") and " " in h["speaker"]
@@ -649,7 +703,8 @@ class _Speakers:
                         "type": "description"}
             # "la jeune soldate", "le magnat de l'immobilier", "cette femme": a person already
             # met (the journalist's way of not repeating a name), else an unnamed person
-            earlier = self._antecedent(start, person=True, speaker_first=True, reach=1)
+            earlier = (self._described(head_lemma, start) or
+                       self._antecedent(start, person=True, speaker_first=True, reach=1))
             if earlier:
                 return {**earlier, "speaker_text": text}
             return {"speaker_text": text, "speaker": None, "anonymous": True, "side": side or "UNKNOWN"}
@@ -657,6 +712,63 @@ class _Speakers:
             return {"speaker_text": text, "speaker": description, "anonymous": False, "side": side or "UNKNOWN",
                     "type": "description"}
         return {"speaker_text": text, "speaker": None, "anonymous": False, "side": side or "UNKNOWN"}
+
+    def _described(self, noun: str, before: int) -> dict | None:
+        """The one person the article describes with this noun next to the name, before `before`:
+        "du rappeur Rohff" makes "le rappeur de 38 ans" Rohff; "Érika Ramírez, 23 ans, est
+        soldate" makes "la jeune soldate" Érika Ramírez."""
+        d, found = self.d, {}
+        names = [m for m in d.mentions if m.get("kind") == "name" and m.get("type") in ("PER", "MISC")
+                 and isinstance(m.get("canonical"), str) and m["start_char"] < before]
+        for k in range(d.n):
+            if d.t["start_char"][k] >= before:
+                break
+            if d.lemma[k] != noun and d.norm[k] != noun:
+                continue
+            for m in names:
+                first, last = d.token_at(m["start_char"]), d.token_at(m["end_char"] - 1)
+                between = range(k + 1, first) if first > k else range(last + 1, k)
+                if len(between) > 6 or d.t["sent_id"][first] != d.t["sent_id"][k]:
+                    continue
+                words = [d.t["pos"][j] for j in between]
+                if first > k and all(w in ("ADJ",) for w in words):  # "le rappeur Rohff", "la députée européenne X"
+                    found[m["canonical"]] = m
+                elif first < k and words and d.t["text"][last + 1] == "," and not {"VERB", "ADP"} & set(words):
+                    found[m["canonical"]] = m  # "Érika Ramírez, 23 ans, est soldate"
+        if len(found) != 1:
+            return None
+        return self._as_speaker(next(iter(found.values())))
+
+    def gender_of(self, person: str | None) -> str | None:
+        """m or f: from the alias table, else from how the article introduces the person
+        ("le rappeur Rohff", "Nadia, la femme du rappeur", "Mme Dupont")."""
+        if not person:
+            return None
+        if person in self.gender:
+            return self.gender[person]
+        d, votes = self.d, []
+        for m in d.mentions:
+            if m.get("canonical") != person or m.get("kind") != "name":
+                continue
+            first, last = d.token_at(m["start_char"]), d.token_at(m["end_char"] - 1)
+            before = first - 1
+            if before >= 0 and d.norm[before] in ("m.", "m", "monsieur"):
+                votes.append("m")
+            elif before >= 0 and d.norm[before] in ("mme", "madame", "mlle", "mademoiselle"):
+                votes.append("f")
+            j = before
+            while j >= 0 and first - j <= 4 and d.t["pos"][j] in ("NOUN", "ADJ"):
+                j -= 1
+            if j >= 0 and j < before and (d.t["pos"][j] == "DET" or d.norm[j] in ("du", "au")):  # "le rappeur Rohff"
+                votes.append(_det_gender(d, j))
+            if last + 2 < d.n and d.t["text"][last + 1] == "," and d.t["pos"][last + 2] == "DET":  # "Nadia, la femme"
+                votes.append(_det_gender(d, last + 2))
+        votes = [v for v in votes if v]
+        guess = None
+        if votes and (votes.count("m") == len(votes) or votes.count("f") == len(votes)):
+            guess = votes[0]
+        self.gender[person] = guess
+        return guess
 
     def _joint(self, lo: int, hi: int) -> dict | None:
         """"les deux parties", "Biden et Poutine": several speakers at once — no single speaker;
@@ -676,7 +788,8 @@ class _Speakers:
         later sentence (at most two sentences back) is closer ("Renaud Muselier a réagi … il s'est dit")."""
         if gender is None:  # "ils", "elles": a group, never one person named as a subject
             return self._previous(None)
-        return self._antecedent(at, person=None, gender=gender, window=None)
+        return (self._antecedent(at, person=True, gender=gender, window=2)
+                or self._antecedent(at, person=None, gender=gender, window=None))
 
     def _antecedent(self, at: int, person: bool | None, gender: str | None = None, window: int | None = 2,
                     speaker_first: bool = False, reach: int = 0) -> dict | None:
@@ -688,10 +801,12 @@ class _Speakers:
         for h in reversed(self.history):
             if window is not None and d.para_of(at) - d.para_of(h["at"]) > window:
                 break
-            is_person = h.get("type") == "PER" or (h["anonymous"] and not h.get("type"))
-            if person is True and not is_person or person is False and (is_person or h["anonymous"]):
+            kind = h.get("type")
+            person_ok = kind in ("PER", "MISC", "name") or (h["anonymous"] and not kind)
+            body_ok = kind in ("ORG", "LOC", "description", "name") and not h["anonymous"]
+            if person is True and not person_ok or person is False and not body_ok:
                 continue
-            known = self.gender.get(h["speaker"]) if h["speaker"] else None
+            known = self.gender_of(h["speaker"])
             if gender is None or not known or known == gender:
                 last = h
                 break
@@ -705,10 +820,11 @@ class _Speakers:
             k = d.token_at(m["start_char"])
             if sent - d.t["sent_id"][k] > 2 or (last is not None and m["start_char"] <= last["at"]):
                 break
-            if (m.get("type") == "PER") != (person is not False) or (person is False and m.get("type") != "ORG"):
+            named_person = m.get("type") == "PER" or (m.get("type") == "MISC" and _looks_like_a_name(m["text"]))
+            if named_person != (person is not False) or (person is False and m.get("type") != "ORG"):
                 continue
             subject = any(d.t["dep"][j] in SUBJECT_DEPS for j in range(k, d.token_at(m["end_char"] - 1) + 1))
-            known = self.gender.get(m["canonical"])
+            known = self.gender_of(m["canonical"])
             if not _inside_quote(d, k) and (gender is None or not known or known == gender):
                 if subject:
                     return self._as_speaker(m)
@@ -758,7 +874,7 @@ class _Speakers:
 
     def _previous(self, gender: str | None, person: bool = False, with_position: bool = False) -> dict | None:
         for h in reversed(self.history):
-            known = self.gender.get(h["speaker"]) if h["speaker"] else None
+            known = self.gender_of(h["speaker"])
             if person and (h["anonymous"] or h.get("type") not in ("PER", None) or not h["speaker"]):
                 continue
             if gender is None or not known or known == gender:
@@ -770,9 +886,27 @@ class _Speakers:
             self.history.append({**who, "at": at})
 
 
+def _looks_like_a_name(text: str) -> bool:
+    """The small model tags many first names MISC ("Nadia"); dates and titles are not names."""
+    words = text.split()
+    return 0 < len(words) <= 3 and all(w[:1].isupper() and not any(c.isdigit() for c in w) for w in words) and \
+        not any(normalise(w) in WEEKDAYS for w in words)
+
+
+def _det_gender(d: _Doc, j: int) -> str | None:
+    morph = d.t["morph"][j] or ""
+    if d.norm[j] in ("le", "un", "du", "au", "ce", "cet") or "Gender=Masc" in morph:
+        return "m"
+    if d.norm[j] in ("la", "une", "cette") or "Gender=Fem" in morph:
+        return "f"
+    return None
+
+
 def _name_of(d: _Doc, lo: int, hi: int) -> str | None:
     """A proper name of two words or more ("Erika Ramírez"), however the model tagged it."""
-    words = [j for j in range(lo, hi + 1) if d.t["pos"][j] != "DET" and d.norm[j] not in HONORIFICS]
+    titled = (d.t["pos"][lo] == "DET" and d.t["text"][lo][:1].isupper() and lo > 0
+              and d.t["text"][lo - 1] not in (".", "!", "?", "\n") and d.t["sent_id"][lo - 1] == d.t["sent_id"][lo])
+    words = [j for j in range(lo, hi + 1) if (titled or d.t["pos"][j] != "DET") and d.norm[j] not in HONORIFICS]
     if len(words) < 2 or not all(d.t["text"][j][:1].isupper() and d.t["pos"][j] in ("PROPN", "NOUN", "ADJ", "X")
                                  for j in words):
         return None
@@ -807,27 +941,50 @@ def _strip_marks(text: str) -> str:
     return re.sub(r"\s+", " ", cleaned).strip().rstrip(".,;").strip()
 
 
-def _selon_cues(d: _Doc) -> list[tuple[int, str, int, int, tuple[int, int]]]:
-    """"selon X, …" / "…, selon X" / "d'après X": (token, how, start, end, speaker range)."""
+def _selon_cues(d: _Doc, institution_nouns: set[str] = frozenset()) -> list[tuple[int, str, int, int, tuple[int, int]]]:
+    """"selon X, …" / "…, selon X" / "d'après X" / "de l'avis de X" / "Pour X, …" at the start of a
+    sentence (when X is someone: "Pour les organisateurs, …", not "Pour l'instant, …"):
+    (token, how, start, end, speaker range). "X" inserted mid-sentence attributes the whole sentence."""
     out = []
     for i in range(d.n):
-        if d.norm[i] == "selon" or (d.norm[i] == "apres" and i and d.norm[i - 1] in ("d'", "d")):
-            s_lo, s_hi = _sentence_range(d, i)
-            np_start = i + 1
-            np = _np_range(d, np_start) if np_start <= s_hi else None
-            if np is None:
+        s_lo, s_hi = _sentence_range(d, i)
+        lead = s_lo + (1 if d.norm[s_lo] in ("mais", "et", "or") else 0)
+        avis = d.norm[i] == "avis" and i >= 2 and d.norm[i - 2] in ("de", "d'") and d.norm[i + 1:i + 2] in (["de"], ["du"], ["des"], ["d'"])
+        pour = d.norm[i] == "pour" and i == lead and _designates_someone(d, i + 1, institution_nouns)
+        if not (d.norm[i] == "selon" or (d.norm[i] == "apres" and i and d.norm[i - 1] in ("d'", "d")) or avis or pour):
+            continue
+        np_start = i + (2 if avis and d.norm[i + 1] == "de" else 1)
+        np = _np_range(d, np_start) if np_start <= s_hi else None
+        if np is None:
+            continue
+        first = i - 1 if d.norm[i] == "apres" else (i - 2 if avis else i)
+        comma = next((j for j in range(np[1] + 1, s_hi + 1) if d.t["text"][j] == ","), None)
+        if first <= lead + 1:  # at the start: content after the comma that closes the source
+            if comma is None or comma >= s_hi:
                 continue
-            first = i - 1 if d.norm[i] == "apres" else i
-            if first <= s_lo + 1:  # at the start: content after the comma that closes the source
-                comma = next((j for j in range(np[1] + 1, s_hi + 1) if d.t["text"][j] == ","), None)
-                if comma is None or comma >= s_hi:
-                    continue
-                out.append((i, "selon", d.t["start_char"][comma + 1], d.end_char(_trim_end(d, s_hi)), np))
-            elif d.t["text"][first - 1] == ",":
-                end = first - 2
-                if end >= s_lo:
-                    out.append((i, "selon", d.t["start_char"][s_lo], d.end_char(_trim_end(d, end)), np))
+            out.append((i, "selon", d.t["start_char"][comma + 1], d.end_char(_trim_end(d, s_hi)), np))
+        elif pour:
+            continue
+        elif d.t["text"][first - 1] == ",":
+            end = first - 2
+            if comma is not None and comma == np[1] + 1 and comma + 1 < s_hi:
+                end = s_hi  # "Les produits représentent, selon la Commission, plus de 70 % …": the sentence
+            if end >= s_lo:
+                out.append((i, "selon", d.t["start_char"][s_lo], d.end_char(_trim_end(d, end)), np))
     return out
+
+
+def _designates_someone(d: _Doc, k: int, institution_nouns: set[str]) -> bool:
+    """Does the phrase at k name a speaker: an entity, a stressed pronoun, or people or a body?"""
+    if k >= d.n:
+        return False
+    if d.norm[k] in ("lui", "elle", "eux", "elles", "moi"):
+        return True
+    lo, hi = _np_range(d, k)
+    if any(m.get("type") in ("PER", "ORG") for m in d.mention_covering(d.t["start_char"][lo], d.end_char(hi))):
+        return True
+    head = _head_noun(d, lo, hi)
+    return head is not None and (head in d.source_nouns or head in institution_nouns)
 
 
 def _clause_subject(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
@@ -910,7 +1067,7 @@ def extract_quotes(d: _Doc, verbs: dict[str, str], gender: dict[str, str], parag
                          "cue": verbs.get(normalise(lemma), lemma) if isinstance(verbs, dict) else lemma,
                          "subject": _subject_of(d, v, how), "participle": _is_participle(d, v)})
     verb_sentences = {d.t["sent_id"][c["token"]] for c in cues}
-    for tok, how, start, end, np in _selon_cues(d):
+    for tok, how, start, end, np in _selon_cues(d, institution_nouns):
         leading = start > d.t["start_char"][tok]
         if leading or d.t["sent_id"][tok] not in verb_sentences:  # a trailing "selon Reuters" is a secondary source
             cues.append({"token": tok, "cue_char": d.t["start_char"][tok], "how": how, "start": start, "end": end,
@@ -1009,7 +1166,7 @@ def _subject_before_colon(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
     s_lo = _sentence_range(d, colon)[0]
     for k in range(colon - 1, s_lo - 1, -1):
         if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k) and d.t["head"][k] < colon + 1:
-            return _np_range(d, k)
+            return _relative_antecedent(d, _np_range(d, k))
     return None
 
 
