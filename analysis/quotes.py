@@ -44,7 +44,7 @@ MIN_UNATTRIBUTED_WORDS = 4  # a shorter quoted fragment with no cue is a scare q
 NEGATIONS = {"pas", "jamais", "guere", "aucunement", "nullement", "point"}
 MODALS = {"pouvoir", "devoir", "vouloir", "susceptible", "aller", "falloir"}
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "expl:subj"}
-PRONOUN_GENDER = {"il": "m", "elle": "f", "ils": None, "elles": None}
+PRONOUN_GENDER = {"il": "m", "elle": "f", "ils": None, "elles": None, "lui": "m", "eux": None}  # "selon lui"
 # Words between an incise verb and its subject: "a déclaré mardi 27 septembre Le Parisien".
 WEEKDAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "encore", "aussi", "ensuite",
             "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
@@ -58,9 +58,9 @@ SUBORDINATORS = {"alors", "tandis", "parce", "bien", "afin", "pour", "avant", "s
                  "ainsi", "sorte", "maintenant", "tant", "mesure", "lors", "encore", "meme", "moins", "plus"}
 # Nouns for a document that carries an institution's words ("le communiqué du ministère").
 DOCUMENT_NOUNS = {"communique", "rapport", "note", "lettre", "message", "declaration", "etude", "bilan",
-                  "texte", "site", "compte", "courrier", "avis"}
+                  "texte", "site", "compte", "courrier", "avis", "chiffre", "donnee", "statistique", "sondage", "tweet"}
 CLITIC_SUBJECT = r"-(?:t-)?(?:il|elle|ils|elles|on)|t-(?:il|elle|ils|elles|on)"  # "a-t-il", "dit-elle", "a t-il"
-HONORIFICS = {"m.", "m", "mme", "mlle", "dr", "me", "mgr", "pr", "monsieur", "madame"}
+HONORIFICS = {"m.", "m", "mme", "mlle", "dr", "dr.", "me", "mgr", "pr", "pr.", "monsieur", "madame"}
 # Nouns for the people around a body, who speak as that body ("l'administration Biden").
 WRAPPER_NOUNS = {"administration", "cabinet", "camp", "services", "bureau"}
 WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -482,6 +482,14 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
     j = v + 1
     while j <= s_hi and (d.t["pos"][j] in ("ADV", "NUM") or d.norm[j] in WEEKDAYS):
         j += 1
+    if how == "incise" and j <= s_hi and d.t["pos"][j] == "ADP" and d.norm[j] in ("a", "au", "aux", "sur", "dans", "devant"):
+        k = j + 1  # "déclare à l'AFP la directrice …": skip the addressee
+        while k <= s_hi and k < j + 5 and d.t["pos"][k] in ("DET", "NOUN", "PROPN", "ADJ") and d.t["text"][k] != ",":
+            if d.t["pos"][k] == "DET" and k > j + 1:
+                break
+            k += 1
+        if k <= s_hi and d.t["pos"][k] in ("DET", "PROPN"):
+            j = k
     if how == "incise":
         # up to the next punctuation, across a sentence break the parser may have put after the verb
         limit = min(d.n, v + 12)
@@ -653,6 +661,9 @@ class _Speakers:
             of = next((j for j in range(lo, hi) if d.norm[j] in ("de", "du", "des", "d'")), None)
             if of is not None and of < hi:
                 return self.resolve((of + 1, hi))
+            if head_lemma in DOCUMENT_NOUNS and d.norm[lo] in ("le", "la", "l'", "ce", "cette") and self.history:
+                last = self.history[-1]  # "le communiqué": the document of whoever just spoke
+                return {**{k: v for k, v in last.items() if k != "at"}, "speaker_text": text}
         head = next((j for j in range(lo, hi + 1) if d.t["pos"][j] in ("NOUN", "PROPN")), lo)
         mention = self._mention_speaker(start, end, head)
         side = _cue_side(d, lo, hi)
@@ -660,7 +671,7 @@ class _Speakers:
         if joint is not None:
             return {**joint, "speaker_text": text}
         indefinite = (d.norm[lo] in INDEFINITE_DETERMINERS or d.norm[lo] in INDEFINITE_PRONOUNS
-                      or d.norm[lo:lo + 2] == ["d'", "autres"] or d.norm[lo] in ("l'un", "l'une"))
+                      or d.norm[lo:lo + 2] in (["d'", "autres"], ["l'", "un"], ["l'", "une"]) or d.norm[lo] in ("l'un", "l'une"))
         if indefinite and not (mention and mention.get("type") == "PER") and head_lemma not in d.source_nouns:
             # "des « gilets jaunes »", "certains", "un habitant": unnamed people
             return {"speaker_text": text, "speaker": None, "anonymous": True, "side": side or "UNKNOWN"}
@@ -693,10 +704,20 @@ class _Speakers:
             if same:  # "la sécurité routière" spoke before under that very description
                 return {**{k: v for k, v in same.items() if k != "at"}, "speaker_text": text}
             if head_lemma in self.institution_nouns:
+                named_at_end = [m for m in d.mention_covering(start, end) if m["end_char"] == end and m["start_char"] > start
+                                and m.get("kind") == "name" and isinstance(m.get("canonical"), str)
+                                and d.norm[d.token_at(m["start_char"]) - 1] not in ("de", "du", "d'", "des")]
+                if named_at_end:  # "l'association Caravane de Solidarité", "la chaîne de télévision Al-Manar"
+                    m = named_at_end[0]
+                    return {"speaker_text": text, "speaker": m["canonical"], "anonymous": False,
+                            "side": m.get("side") or side or "UNKNOWN", "type": "ORG"}
+                described = self._described(head_lemma, start, kinds=("ORG", "MISC"))
+                if described:  # "le quotidien Le Parisien" earlier makes "le quotidien régional" Le Parisien
+                    return {**described, "speaker_text": text}
                 # "l'institut météorologique" after Météo France spoke: the same body; "le
                 # syndicat des gérants de boîtes de nuit" (a complement introduces it): a new one
                 complement = any(d.norm[j] in ("de", "du", "des", "d'") for j in range(head + 1, hi + 1))
-                earlier = None if complement else self._antecedent(start, person=False, window=1)
+                earlier = None if complement else self._antecedent(start, person=False, window=2)
                 if earlier:
                     return {**earlier, "speaker_text": text}
                 return {"speaker_text": text, "speaker": description, "anonymous": False, "side": side or "UNKNOWN",
@@ -704,7 +725,8 @@ class _Speakers:
             # "la jeune soldate", "le magnat de l'immobilier", "cette femme": a person already
             # met (the journalist's way of not repeating a name), else an unnamed person
             earlier = (self._described(head_lemma, start) or
-                       self._antecedent(start, person=True, speaker_first=True, reach=1))
+                       self._antecedent(start, person=True, speaker_first=True, reach=1)
+                       or self._latest_person(start, _det_gender(d, lo)))
             if earlier:
                 return {**earlier, "speaker_text": text}
             return {"speaker_text": text, "speaker": None, "anonymous": True, "side": side or "UNKNOWN"}
@@ -713,12 +735,27 @@ class _Speakers:
                     "type": "description"}
         return {"speaker_text": text, "speaker": None, "anonymous": False, "side": side or "UNKNOWN"}
 
-    def _described(self, noun: str, before: int) -> dict | None:
+    def _latest_person(self, before: int, gender: str | None, paragraphs: int = 3) -> dict | None:
+        """The last person named before `before` (at most `paragraphs` back), of the right gender:
+        "le jeune homme" in an article about one young man."""
+        d = self.d
+        for m in reversed(d.mentions):
+            if m["start_char"] >= before or m.get("kind") != "name" or not isinstance(m.get("canonical"), str):
+                continue
+            if d.para_of(before) - d.para_of(m["start_char"]) > paragraphs:
+                break
+            if m.get("type") == "PER" or m.get("type") == "MISC" and _looks_like_a_name(m["text"]):
+                known = self.gender_of(m["canonical"])
+                if gender is None or not known or known == gender:
+                    return self._as_speaker(m)
+        return None
+
+    def _described(self, noun: str, before: int, kinds: tuple[str, ...] = ("PER", "MISC")) -> dict | None:
         """The one person the article describes with this noun next to the name, before `before`:
         "du rappeur Rohff" makes "le rappeur de 38 ans" Rohff; "Érika Ramírez, 23 ans, est
         soldate" makes "la jeune soldate" Érika Ramírez."""
         d, found = self.d, {}
-        names = [m for m in d.mentions if m.get("kind") == "name" and m.get("type") in ("PER", "MISC")
+        names = [m for m in d.mentions if m.get("kind") == "name" and m.get("type") in kinds
                  and isinstance(m.get("canonical"), str) and m["start_char"] < before]
         for k in range(d.n):
             if d.t["start_char"][k] >= before:
@@ -777,11 +814,15 @@ class _Speakers:
         names = [m for m in d.mention_covering(d.t["start_char"][lo], d.end_char(hi))
                  if m.get("type") == "PER" and isinstance(m.get("canonical"), str)]
         together = d.norm[lo:lo + 2] in (["les", "deux"], ["les", "trois"], ["tous", "deux"], ["toutes", "deux"])
-        if not together and not (len({m["canonical"] for m in names}) >= 2 and "et" in d.norm[lo:hi + 1]):
+        coordinated = any(d.t["dep"][c] == "conj" and c > hi and d.t["pos"][c] in ("NOUN", "PROPN")
+                          and (d.t["pos"][c] == "PROPN" or d.t["pos"][c - 1] == "DET")
+                          and "et" in d.norm[hi + 1:c] and not any(d.t["pos"][j] == "VERB" for j in range(hi + 1, c))
+                          for j in range(lo, hi + 1) for c in d.children.get(j, []))
+        if not together and not coordinated and not (len({m["canonical"] for m in names}) >= 2 and "et" in d.norm[lo:hi + 1]):
             return None
         sides = {m.get("side") for m in names}
         side = sides.pop() if len(sides) == 1 and names else "OTHER"
-        return {"speaker": None, "anonymous": False, "side": side if side not in (None, "UNKNOWN") else "OTHER"}
+        return {"speaker": None, "anonymous": False, "side": side if side not in (None, "UNKNOWN") else "OTHER", "type": "joint"}
 
     def _pronoun(self, gender: str | None, at: int) -> dict | None:
         """"il a ajouté": the last compatible speaker, unless a person named as the subject of a
@@ -828,7 +869,7 @@ class _Speakers:
             if not _inside_quote(d, k) and (gender is None or not known or known == gender):
                 if subject:
                     return self._as_speaker(m)
-                if fallback is None and sent - d.t["sent_id"][k] <= 1 and d.para_of(at) - d.para_of(m["start_char"]) <= reach:
+                if fallback is None and d.para_of(at) - d.para_of(m["start_char"]) <= reach:
                     fallback = m  # the last person named, when no subject is: "… pour le député X. … a-t-il lancé"
         if fallback is not None:
             return self._as_speaker(fallback)
@@ -861,8 +902,12 @@ class _Speakers:
     def _mention_speaker(self, start: int, end: int, head: int | None = None) -> dict | None:
         """The entity a phrase names: a person anywhere in it (an apposition), another entity only
         when it is the phrase's head ("l'ex-directeur de campagne des Républicains" is not the party)."""
-        hits = [m for m in self.d.mention_covering(start, end) if isinstance(m.get("canonical"), str)]
-        people = [m for m in hits if m.get("type") == "PER"]
+        d = self.d
+        hits = [m for m in d.mention_covering(start, end) if isinstance(m.get("canonical"), str)]
+        # "l'ancien Premier ministre de Jacques Chirac" is not Chirac; "le président russe Vladimir Poutine" is Poutine
+        people = [m for m in hits if m.get("type") == "PER" and not (
+            m.get("kind") == "name" and m["start_char"] > start
+            and d.norm[max(0, d.token_at(m["start_char"]) - 1)] in ("de", "du", "d'", "des"))]
         if head is not None and not people:
             at = self.d.t["start_char"][head]
             hits = [m for m in hits if m["start_char"] <= at < m["end_char"]]
@@ -882,7 +927,7 @@ class _Speakers:
         return None
 
     def remember(self, who: dict, at: int) -> None:
-        if who.get("speaker") or who.get("anonymous"):
+        if who.get("speaker") or who.get("anonymous") or who.get("type") == "joint":
             self.history.append({**who, "at": at})
 
 
