@@ -265,6 +265,18 @@ def _incise_verbs(d: _Doc) -> set[int]:
     return found
 
 
+def _skip_addressee(d: _Doc, j: int, s_hi: int) -> int:
+    """"déclare à l'AFP la directrice …", "a dit sur Europe 1 le ministre": the token after the addressee."""
+    if j > s_hi or d.t["pos"][j] != "ADP" or d.norm[j] not in ("a", "au", "aux", "sur", "dans", "devant"):
+        return j
+    k = j + 1
+    while k <= s_hi and k < j + 5 and d.t["pos"][k] in ("DET", "NOUN", "PROPN", "ADJ", "NUM") and d.t["text"][k] != ",":
+        if d.t["pos"][k] == "DET" and k > j + 1:
+            break
+        k += 1
+    return k if k <= s_hi and d.t["pos"][k] in ("DET", "PROPN") else j
+
+
 def _inverted_subject_follows(d: _Doc, v: int) -> bool:
     """"a plaisanté dimanche Elon Musk", "estime-t-il", "a précisé la porte-parole": a subject after the verb."""
     word = d.norm[v]
@@ -277,6 +289,7 @@ def _inverted_subject_follows(d: _Doc, v: int) -> bool:
         j += 1
     if j >= d.n:
         return False
+    j = _skip_addressee(d, j, _sentence_range(d, v)[1])
     if d.norm[j].lstrip("-").removeprefix("t-") in PRONOUN_GENDER or d.norm[j] in ("-t", "t"):
         return True
     if d.t["pos"][j] in ("DET", "PROPN") or (d.t["pos"][j] == "NOUN" and d.t["text"][j][:1].isupper()):
@@ -478,18 +491,14 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
         if subjects:
             return _np_range(d, subjects[0])
     s_lo, s_hi = _sentence_range(d, v)
+    if how == "incise" and s_hi == v and v + 1 < d.n:
+        s_hi = _sentence_range(d, v + 1)[1]  # the parser cut the sentence right after the incise verb
     # inverted subject after an incise verb ("a déclaré un responsable", "a-t-il ajouté")
     j = v + 1
     while j <= s_hi and (d.t["pos"][j] in ("ADV", "NUM") or d.norm[j] in WEEKDAYS):
         j += 1
-    if how == "incise" and j <= s_hi and d.t["pos"][j] == "ADP" and d.norm[j] in ("a", "au", "aux", "sur", "dans", "devant"):
-        k = j + 1  # "déclare à l'AFP la directrice …": skip the addressee
-        while k <= s_hi and k < j + 5 and d.t["pos"][k] in ("DET", "NOUN", "PROPN", "ADJ") and d.t["text"][k] != ",":
-            if d.t["pos"][k] == "DET" and k > j + 1:
-                break
-            k += 1
-        if k <= s_hi and d.t["pos"][k] in ("DET", "PROPN"):
-            j = k
+    if how == "incise":
+        j = _skip_addressee(d, j, s_hi)
     if how == "incise":
         # up to the next punctuation, across a sentence break the parser may have put after the verb
         limit = min(d.n, v + 12)
@@ -889,8 +898,8 @@ class _Speakers:
             found = self._person_at(d.t["start_char"][lo - 2], d.end_char(lo - 2))
             if found:
                 return found
-        if hi + 2 < d.n and d.t["text"][hi + 1] == ",":
-            return self._person_at(d.t["start_char"][hi + 2], d.end_char(hi + 2))
+        if hi + 2 < d.n and d.t["text"][hi + 1] == "," and not (lo and d.norm[lo - 1] in ("selon", "apres", "pour", "de")):
+            return self._person_at(d.t["start_char"][hi + 2], d.end_char(hi + 2))  # not "Selon le quotidien, X regrette"
         return None
 
     def _person_at(self, start: int, end: int) -> dict | None:
