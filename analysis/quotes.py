@@ -748,15 +748,16 @@ class _Speakers:
         """The last person named before `before` (at most `paragraphs` back), of the right gender:
         "le jeune homme" in an article about one young man."""
         d = self.d
-        for m in reversed(d.mentions):
-            if m["start_char"] >= before or m.get("kind") != "name" or not isinstance(m.get("canonical"), str):
-                continue
-            if d.para_of(before) - d.para_of(m["start_char"]) > paragraphs:
-                break
-            if m.get("type") == "PER" or m.get("type") == "MISC" and _looks_like_a_name(m["text"]):
-                known = self.gender_of(m["canonical"])
-                if gender is None or not known or known == gender:
-                    return self._as_speaker(m)
+        for kinds in (("PER",), ("MISC",)):  # a person the model recognised first, then a first name it tagged MISC
+            for m in reversed(d.mentions):
+                if m["start_char"] >= before or m.get("kind") != "name" or not isinstance(m.get("canonical"), str):
+                    continue
+                if d.para_of(before) - d.para_of(m["start_char"]) > paragraphs:
+                    break
+                if m.get("type") in kinds and (kinds == ("PER",) or _looks_like_a_name(m["text"])):
+                    known = self.gender_of(m["canonical"])
+                    if gender is None or not known or known == gender:
+                        return self._as_speaker(m)
         return None
 
     def _described(self, noun: str, before: int, kinds: tuple[str, ...] = ("PER", "MISC")) -> dict | None:
@@ -839,6 +840,7 @@ class _Speakers:
         if gender is None:  # "ils", "elles": a group, never one person named as a subject
             return self._previous(None)
         return (self._antecedent(at, person=True, gender=gender, window=2)
+                or self._latest_person(at, gender)
                 or self._antecedent(at, person=None, gender=gender, window=None))
 
     def _antecedent(self, at: int, person: bool | None, gender: str | None = None, window: int | None = 2,
@@ -899,7 +901,16 @@ class _Speakers:
             if found:
                 return found
         if hi + 2 < d.n and d.t["text"][hi + 1] == "," and not (lo and d.norm[lo - 1] in ("selon", "apres", "pour", "de")):
-            return self._person_at(d.t["start_char"][hi + 2], d.end_char(hi + 2))  # not "Selon le quotidien, X regrette"
+            # not "Selon le quotidien, X regrette"
+            found = self._person_at(d.t["start_char"][hi + 2], d.end_char(hi + 2))
+            if found is None and d.t["pos"][hi + 2] == "PROPN":
+                end = hi + 2
+                while end + 1 < d.n and d.t["pos"][end + 1] == "PROPN":
+                    end += 1
+                name = _name_of(d, hi + 2, end)
+                if name:  # "la directrice de Caravane de Solidarité, Silvana Mastromatteo"
+                    found = {"speaker": name, "anonymous": False, "side": "UNKNOWN", "type": "PER"}
+            return found
         return None
 
     def _person_at(self, start: int, end: int) -> dict | None:
