@@ -469,8 +469,11 @@ def _relative_antecedent(d: _Doc, rng: tuple[int, int] | None) -> tuple[int, int
             return d.token_at(names[0]["start_char"]), j
         if d.t["text"][j] in (".", ":", ";") or d.t["pos"][j] == "VERB":
             break
+    end = k
+    while k > 0 and d.t["pos"][k] == "ADJ":
+        k -= 1  # "une source syndicale, qui …"
     if k >= 0 and d.t["pos"][k] in ("PROPN", "NOUN"):
-        return _np_start(d, k), k
+        return _np_start(d, k), end
     return rng
 
 
@@ -1053,19 +1056,22 @@ def _designates_someone(d: _Doc, k: int, institution_nouns: set[str]) -> bool:
 
 
 def _clause_subject(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
-    """The subject of the verb whose clause a cue-less quote completes, when it is a name or an institution.
+    """The subject of the clause a cue-less quote completes, when it designates someone: a name
+    or an institution, an unnamed person or group ("un interne de l'hôpital"), a relative "qui".
 
-    Only a subject before the quote, outside it, and in the same sentence counts; a pronoun or
-    a common noun that is not an entity does not (the quote then inherits the previous speaker).
+    Only a subject before the quote, outside it, and in the same sentence counts; a definite
+    common noun that is not an entity ("le vent", "les insultes") does not, nor a pronoun
+    (the quote then continues the previous speaker).
     """
     first = d.token_at(q.start)
     s_lo, _ = _sentence_range(d, first)
     for k in range(first - 1, s_lo - 1, -1):
         if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k):
-            lo, hi = _np_range(d, k)
+            lo, hi = _relative_antecedent(d, _np_range(d, k))
             hits = [m for m in d.mention_covering(d.t["start_char"][lo], d.end_char(hi))
-                    if isinstance(m.get("canonical"), str)]
-            return (lo, hi) if hits else None
+                    if isinstance(m.get("canonical"), str) and m.get("kind") == "name"]
+            indefinite = d.norm[lo] in ("un", "une", "des") and d.t["pos"][lo] == "DET"
+            return (lo, hi) if hits or indefinite else None
     return None
 
 
@@ -1323,14 +1329,14 @@ def same_speaker(speaker, anonymous: bool, gold_speaker, gold_anonymous: bool) -
     return key(speaker) == key(gold_speaker)
 
 
-def score_quotes(predicted: pd.DataFrame, gold: pd.DataFrame) -> dict:
+def score_quotes(predicted: pd.DataFrame, gold: pd.DataFrame, articles=None) -> dict:
     """Precision, recall, F1, direct-quote recall, speaker and side accuracy, share error per side.
 
     Speaker accuracy is measured on matched quotes (`same_speaker`).
     The share error is, per article and side, |machine − reader| share of quoted words, in
     percentage points, averaged over (article, side) pairs.
     """
-    predicted = predicted[predicted["doc_id"].isin(set(gold["doc_id"]))]
+    predicted = predicted[predicted["doc_id"].isin(set(articles) if articles is not None else set(gold["doc_id"]))]
     pairs = match_quotes(predicted, gold)
     n_p, n_g, n_m = len(predicted), len(gold), len(pairs)
     precision = n_m / n_p if n_p else 0.0
@@ -1386,8 +1392,76 @@ def speaking_order(quotes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# The hand-annotated real articles (tests/gold/, offsets into the shared corpus): the sets the
+# rules were developed on, and a control set whose errors were never read (see each file's header).
+REAL_ARTICLE_GOLD = {
+    "développement": ("quotes_corpus.csv", "quotes_corpus_dev2.csv", "quotes_corpus_dev3.csv"),
+    "contrôle": ("quotes_corpus_heldout.csv",),
+}
+
+
+def shared_corpus_path():
+    """The shared 2,000-article corpus beside the project (../shared/corpora/fr_news_2k.jsonl)."""
+    from .cache import PROJECT_ROOT
+
+    return PROJECT_ROOT.parent / "shared" / "corpora" / "fr_news_2k.jsonl"
+
+
+def real_article_gold(files, corpus_path=None) -> pd.DataFrame:
+    """The rows of hand-annotated real-article files, with `text` cut from the shared corpus by their offsets."""
+    import json
+
+    from .cache import PROJECT_ROOT
+
+    paths = [PROJECT_ROOT / "tests" / "gold" / name for name in files]
+    gold = pd.concat([read_gold(path) for path in paths], ignore_index=True)
+    gold.attrs["articles"] = sorted(set(gold["doc_id"]).union(*(gold_articles(path) for path in paths)))
+    wanted, texts = set(gold["doc_id"]), {}
+    with open(corpus_path or shared_corpus_path(), encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            if record["id"] in wanted:
+                texts[record["id"]] = record["text"]
+    gold["text"] = [texts[d][a:b] for d, a, b in zip(gold["doc_id"], gold["start_char"], gold["end_char"])]
+    return gold
+
+
+def score_real_articles(files, corpus_path=None, corpus=None) -> dict:
+    """Scores on hand-annotated real articles: parses just those articles (cached) unless a corpus holding them is given."""
+    import json
+
+    from .cache import default_cache_dir
+    from .pipeline import load_corpus
+
+    gold = real_article_gold(files, corpus_path)
+    wanted = set(gold.attrs["articles"])
+    if corpus is None:
+        path = default_cache_dir() / "gold_articles" / f"{'_'.join(sorted(wanted))[:80]}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(corpus_path or shared_corpus_path(), encoding="utf-8") as lines:
+            records = [line for line in lines if json.loads(line)["id"] in wanted]
+        path.write_text("".join(records), encoding="utf-8")
+        corpus = load_corpus(path, progress=False)
+    quotes = corpus.quotes
+    return score_quotes(quotes[quotes["doc_id"].isin(wanted)], gold, articles=wanted)
+
+
+def gold_articles(path) -> set[str]:
+    """The articles a gold file covers, from its "# articles: id id …" comment line: an article
+    with no quotation has no row but still counts (the machine's quotes there are false positives)."""
+    found: set[str] = set()
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if not line.startswith("#"):
+                break
+            if line.startswith("# articles:"):
+                found.update(line.split(":", 1)[1].split())
+    return found
+
+
 def measured_quality() -> pd.DataFrame:
-    """Scores against the hand annotation: the seeds and, when the shared corpus is there, real articles."""
+    """Scores against the hand annotation: the seeds and, when the shared corpus is there, real articles
+    (the development set the rules were written on, and the control set they were never fitted to)."""
     from .cache import PROJECT_ROOT
     from .pipeline import load_corpus
 
@@ -1396,6 +1470,11 @@ def measured_quality() -> pd.DataFrame:
     if (gold_dir / "quotes_seeds.csv").exists():
         seeds = load_corpus(PROJECT_ROOT / "seeds", progress=False)
         rows["graines (5 articles)"] = score_quotes(seeds.quotes, read_gold(gold_dir / "quotes_seeds.csv"))
+    if shared_corpus_path().exists():
+        for name, files in REAL_ARTICLE_GOLD.items():
+            if all((gold_dir / f).exists() for f in files):
+                n = len(real_article_gold(files).attrs["articles"])
+                rows[f"articles réels, {name} ({n} articles)"] = score_real_articles(files)
     return pd.DataFrame(rows)
 
 
