@@ -253,7 +253,7 @@ def _incise_verbs(d: _Doc) -> set[int]:
         if k >= d.n or d.t["text"][k] != ",":
             continue
         v = k + 1
-        while v < d.n and v < k + 4 and (d.t["pos"][v] in ("AUX", "ADV")
+        while v < d.n and v < k + 4 and (d.t["pos"][v] in ("AUX", "ADV") or d.norm[v] in ("s'", "se")
                                          or re.fullmatch(CLITIC_SUBJECT, d.norm[v])):
             v += 1  # "a ainsi lancé", "a-t-il déclaré"
         if v >= d.n or d.t["pos"][v] in ("PUNCT", "DET", "ADP", "CCONJ", "SCONJ", "NUM") or _is_participle(d, v):
@@ -263,6 +263,15 @@ def _incise_verbs(d: _Doc) -> set[int]:
         if _inverted_subject_follows(d, v):
             found.add(v)
     return found
+
+
+def _skip_insertion(d: _Doc, j: int) -> int:
+    """"s'indigne, sous couvert d'anonymat, un interne": the token after an insertion between commas."""
+    if j < d.n and d.t["text"][j] == ",":
+        close = next((k for k in range(j + 1, min(d.n, j + 8)) if d.t["text"][k] in (",", ".", ";", ":")), None)
+        if close is not None and d.t["text"][close] == "," and close + 1 < d.n:
+            return close + 1
+    return j
 
 
 def _skip_addressee(d: _Doc, j: int, s_hi: int) -> int:
@@ -289,6 +298,7 @@ def _inverted_subject_follows(d: _Doc, v: int) -> bool:
         j += 1
     if j >= d.n:
         return False
+    j = _skip_insertion(d, j)
     j = _skip_addressee(d, j, _sentence_range(d, v)[1])
     if d.norm[j].lstrip("-").removeprefix("t-") in PRONOUN_GENDER or d.norm[j] in ("-t", "t"):
         return True
@@ -501,7 +511,7 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
     while j <= s_hi and (d.t["pos"][j] in ("ADV", "NUM") or d.norm[j] in WEEKDAYS):
         j += 1
     if how == "incise":
-        j = _skip_addressee(d, j, s_hi)
+        j = _skip_addressee(d, _skip_insertion(d, j), s_hi)
     if how == "incise":
         # up to the next punctuation, across a sentence break the parser may have put after the verb
         limit = min(d.n, v + 12)
@@ -1070,7 +1080,7 @@ def _clause_subject(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
             lo, hi = _relative_antecedent(d, _np_range(d, k))
             hits = [m for m in d.mention_covering(d.t["start_char"][lo], d.end_char(hi))
                     if isinstance(m.get("canonical"), str) and m.get("kind") == "name"]
-            indefinite = d.norm[lo] in ("un", "une", "des") and d.t["pos"][lo] == "DET"
+            indefinite = d.norm[lo] in ("un", "une", "des") and _head_noun(d, lo, hi) in d.source_nouns
             return (lo, hi) if hits or indefinite else None
     return None
 

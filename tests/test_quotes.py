@@ -6,10 +6,12 @@ import pandas as pd
 import pytest
 
 from analysis import load_corpus
-from analysis.quotes import find_quote_spans, read_gold, score_quotes
+from analysis.quotes import (REAL_ARTICLE_GOLD, find_quote_spans, read_gold, real_article_gold, same_speaker,
+                             score_quotes, score_real_articles)
 from conftest import PROJECT
 
 GOLD = PROJECT / "tests" / "gold"
+CONTROL_F1_FLOOR, CONTROL_SPEAKER_FLOOR = 0.80, 0.50  # set from the control set's first blind measurement
 
 
 @pytest.fixture(scope="module")
@@ -25,25 +27,51 @@ def test_seed_quotes_reach_the_issue_floors(seed_scores):
     assert seed_scores["share error (points)"] <= 5, seed_scores
 
 
-def corpus_gold(corpus) -> pd.DataFrame:
-    gold = read_gold(GOLD / "quotes_corpus.csv")
-    texts = corpus.documents.set_index("doc_id")["text"]
-    gold["text"] = [texts[d][a:b] for d, a, b in zip(gold.doc_id, gold.start_char, gold.end_char)]
-    return gold
+@pytest.fixture(scope="module")
+def real_scores(news_sample):
+    """Scores on the hand-annotated real articles (all within the first 300 lines of the shared corpus)."""
+    return {name: score_real_articles(files, corpus=news_sample) for name, files in REAL_ARTICLE_GOLD.items()}
 
 
 @pytest.mark.slow
-def test_real_articles_quote_detection(news_sample):
-    scores = score_quotes(news_sample.quotes, corpus_gold(news_sample))
+def test_real_articles_development_set(real_scores):
+    scores = real_scores["développement"]
     assert scores["f1"] >= 0.85, scores
     assert scores["direct recall"] >= 0.85, scores
+    assert scores["speaker accuracy"] >= 0.78, scores
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="speaker accuracy on the annotated real articles is 0.23 < 0.85: "
-                   "institutions without an alias, pronouns across quotes, floating fragments (see closing note)")
-def test_real_articles_speaker_accuracy_target(news_sample):
-    assert score_quotes(news_sample.quotes, corpus_gold(news_sample))["speaker accuracy"] >= 0.85
+def test_real_articles_control_set(real_scores):
+    """The control articles were never read while writing the rules: floors, not targets."""
+    scores = real_scores["contrôle"]
+    assert scores["f1"] >= CONTROL_F1_FLOOR, scores
+    assert scores["speaker accuracy"] >= CONTROL_SPEAKER_FLOOR, scores
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="the issue's target of 0.85 speaker accuracy on real articles is not reached "
+                   "(development ~0.80, control lower): see the closing note")
+def test_real_articles_speaker_accuracy_target(real_scores):
+    assert all(s["speaker accuracy"] >= 0.85 for s in real_scores.values()), real_scores
+
+
+def test_scorer_ignores_case_accents_and_articles_and_counts_joint_speakers():
+    assert same_speaker("sécurité routière", False, "Sécurité routière", False)
+    assert same_speaker("Erika Ramírez", False, "Érika Ramírez", False)
+    assert same_speaker(None, False, None, False)          # "les deux parties": no single speaker, for both
+    assert same_speaker(None, True, None, True)            # both anonymous
+    assert not same_speaker("Joe Biden", False, None, True)
+    assert not same_speaker(None, False, "Joe Biden", False)
+
+
+def test_gold_files_list_their_articles_and_offsets_fit(news_sample):
+    for files in REAL_ARTICLE_GOLD.values():
+        gold = real_article_gold(files)
+        assert set(gold["doc_id"]) <= set(gold.attrs["articles"])
+        heads = [" ".join(text.replace("«", " ").replace("»", " ").replace('"', " ").split()[:2]) for text in gold["text"]]
+        expected = [" ".join(head.replace("«", " ").replace("»", " ").replace('"', " ").split()[:2]) for head in gold["text_head"]]
+        assert heads == expected
 
 
 @pytest.mark.parametrize("text,expected", [
