@@ -433,19 +433,10 @@ def _quality_framing(seeds) -> dict:
 
 
 def _quality_quotes(seeds) -> dict:
-    from . import quotes
+    from . import quote_scoring
 
-    if hasattr(quotes, "measured_quality"):
-        sentence, table = _generic_quality(quotes.measured_quality())
-        return {"sentence": sentence, "html": table, "source": "analysis.quotes.measured_quality()"}
-    gold_path = PROJECT_ROOT / "tests" / "gold" / "quotes_seeds.csv"
-    if not (hasattr(quotes, "score_quotes") and hasattr(quotes, "read_gold") and gold_path.is_file()):
-        return {"sentence": "Pas encore de mesure pour les citations."}
-    scores = quotes.score_quotes(seeds().table("quotes"), quotes.read_gold(gold_path))
-    sentence = (f"Citations annotées à la main dans les articles graines : précision {_pct(scores['precision'])}, "
-                f"rappel {_pct(scores['recall'])}, orateur juste pour {_pct(scores['speaker accuracy'])} des citations "
-                f"trouvées, camp juste pour {_pct(scores['side accuracy'])}.")
-    return {"sentence": sentence, "source": "analysis.quotes.score_quotes() sur tests/gold/quotes_seeds.csv"}
+    sentence, table = _generic_quality(quote_scoring.measured_quality())
+    return {"sentence": sentence, "html": table, "source": "analysis.quote_scoring.measured_quality()"}
 
 
 QUALITY = [("Entités (personnes)", "analysis.entities", lambda seeds: _quality_entities()),

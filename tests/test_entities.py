@@ -145,7 +145,7 @@ def pronoun_accuracy(corpus) -> tuple[int, int]:
     entities table that starts that quote's sentence (or the sentence just before) is compared
     with the annotator's speaker. Returns (correct, total).
     """
-    from analysis.quotes import read_gold
+    from analysis.quote_scoring import read_gold
 
     gold = read_gold(PROJECT / "tests" / "gold" / "quotes_seeds.csv")
     gold = gold[gold.speaker_text.isin(["Il", "Elle"]) & gold.speaker.notna()]

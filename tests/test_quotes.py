@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from analysis import load_corpus
-from analysis.quotes import (REAL_ARTICLE_GOLD, find_quote_spans, read_gold, real_article_gold, same_speaker,
-                             score_quotes, score_real_articles)
+from analysis.quote_scoring import (REAL_ARTICLE_GOLD, read_gold, real_article_gold, same_speaker, score_quotes,
+                                    score_real_articles)
+from analysis.quotes import find_quote_spans
 from conftest import PROJECT
 
 GOLD = PROJECT / "tests" / "gold"
