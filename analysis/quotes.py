@@ -306,8 +306,9 @@ def _inverted_subject_follows(d: _Doc, v: int) -> bool:
         return True
     # "a dit sur Twitter Vladimir Oustimenko": a person's name a few words on, no determiner between
     stop = next((k for k in range(j, min(d.n, v + 7)) if d.t["pos"][k] in ("PUNCT", "DET", "SCONJ")), min(d.n, v + 7))
-    return any(m.get("type") == "PER" and m.get("kind") == "name" and d.end_char(v) < m["start_char"] < d.t["start_char"][stop]
-               for m in d.mention_covering(d.end_char(v), d.t["start_char"][stop]) if stop < d.n)
+    limit = d.t["start_char"][stop] if stop < d.n else len(d.text)
+    return any(m.get("type") == "PER" and m.get("kind") == "name" and d.end_char(v) < m["start_char"] < limit
+               for m in d.mention_covering(d.end_char(v), limit))
 
 
 def _sentence_range(d: _Doc, i: int) -> tuple[int, int]:
