@@ -5,20 +5,29 @@ speech: "X a déclaré que …", "selon X, …", incises "…, a-t-il ajouté", 
 (a reported clause that contains a quoted fragment: one quote, not two).
 
 How:
-1. **Quote marks** are paired per paragraph by a small state machine that accepts every
-   form of the web (« », “ ”, „ “, straight ", reversed ” … “, mismatched “ … », a closing
-   mark used as opener). An unclosed quote ends with its paragraph, unless the next
-   paragraph re-opens it (a multi-paragraph quote): it can never swallow the article.
+1. **Quote marks** are paired per paragraph, family by family (« », curly, straight "), which
+   also pairs the web's reversed (” … “), mismatched (“ … ») and closing-as-opener (» … »)
+   forms. An unclosed quote ends with its paragraph, unless the next paragraph re-opens it
+   (a multi-paragraph quote): it can never swallow the article.
 2. **Cues** come from the dependency parse of the cached token table: a reporting verb
-   (`data/speech_verbs.txt`) with a `que`-clause (`ccomp`), a colon, or in incise position
-   after a comma; `selon`/`d'après` + a noun phrase. Negated ("n'a pas dit que") and
-   hypothetical ("pourrait dire", "si … disait") speech is skipped.
-3. **Speakers**: the verb's subject (or the noun phrase after an incise verb), read through
-   the entity mentions (names, titles, pronouns: `analysis.entities`); a pronoun goes to the
-   last compatible speaker; an organisation or a country speaks for its side; a description
-   headed by a source noun (`data/source_nouns.txt`: "un haut responsable américain") is an
-   anonymous source whose side comes from the side cues. A quote paragraph with no cue
-   inherits the speaker of the quote it continues.
+   (`data/speech_verbs.txt`, also recognised from its form when the small model misreads it)
+   with a `que`-clause, a colon, a quoted complement, or in incise position; right after a
+   quote and a comma, any verb with its subject after it ("« … », a plaisanté Elon Musk");
+   `selon X`, `d'après X`, `de l'avis de X`, a leading `Pour X,`; a quote then a colon then a
+   name (a headline); a clause ending in a colon before a quote. Negated ("n'a pas dit que")
+   and hypothetical ("pourrait dire", "si … disait") speech is skipped.
+3. **Speakers**, resolved in reading order: the subject (or the phrase after an incise verb),
+   read through the entity mentions; a pronoun goes to the last compatible speaker or a person
+   just named as a subject (gender from the alias table, else from how the article introduces
+   the person: "le rappeur Rohff", "Nadia, la femme du…"); an epithet ("la jeune soldate", "le
+   magnat de l'immobilier") goes to the person the article describes that way, else the one
+   who just spoke; a body's description (`data/institution_nouns.txt`: "l'institut
+   météorologique") to the body that just spoke, else it names a body of its own; an
+   indefinite group or a description headed by a source noun (`data/source_nouns.txt`:
+   "un haut responsable américain", "des manifestants") is an anonymous source whose side comes
+   from the side cues; "les deux parties" or "X et Y" is a joint speaker (no single speaker).
+   A named speaker with no side (alias table, side cues) is OTHER (known, none of these); UNKNOWN means
+   the machine could not tell who speaks. A quote with no cue continues the previous speaker.
 
 Like textacy's `direct_quotations`, the rules are readable and their limits are stated:
 quotes inside quotes are not split, and a cue the parser misreads is missed — the notebook
@@ -686,7 +695,7 @@ class _Speakers:
                 return self.resolve((of + 1, hi))
             if head_lemma in DOCUMENT_NOUNS and d.norm[lo] in ("le", "la", "l'", "ce", "cette") and self.history:
                 last = self.history[-1]  # "le communiqué": the document of whoever just spoke
-                return {**{k: v for k, v in last.items() if k != "at"}, "speaker_text": text}
+                return {**_who(last), "speaker_text": text}
         head = next((j for j in range(lo, hi + 1) if d.t["pos"][j] in ("NOUN", "PROPN")), lo)
         mention = self._mention_speaker(start, end, head)
         side = _cue_side(d, lo, hi)
@@ -710,7 +719,7 @@ class _Speakers:
             full = next((h for h in reversed(self.history) if h.get("speaker") and " " in h["speaker"]
                          and normalise(h["speaker"]).split()[0] == single), None)
             if full is not None:  # "le même Gianluca" after "Gianluca Skiki" spoke
-                return {**{k: v for k, v in full.items() if k != "at"}, "speaker_text": text}
+                return {**_who(full), "speaker_text": text}
         if mention and not (head_lemma in d.source_nouns and mention.get("type") != "PER"):
             return {**mention, "speaker_text": text}
         title = next((m for m in d.mention_covering(start, end)
@@ -725,7 +734,7 @@ class _Speakers:
         if d.norm[lo] in ("le", "la", "l'", "les", "ce", "cet", "cette", "ces") and head_lemma:
             same = next((h for h in reversed(self.history) if h["speaker"] and normalise(h["speaker"]) == normalise(description)), None)
             if same:  # "la sécurité routière" spoke before under that very description
-                return {**{k: v for k, v in same.items() if k != "at"}, "speaker_text": text}
+                return {**_who(same), "speaker_text": text}
             if head_lemma in self.institution_nouns:
                 named_at_end = [m for m in d.mention_covering(start, end) if m["end_char"] == end and m["start_char"] > start
                                 and m.get("kind") == "name" and isinstance(m.get("canonical"), str)
@@ -877,7 +886,7 @@ class _Speakers:
                 last = h
                 break
         if last is not None and speaker_first:
-            return {k: v for k, v in last.items() if k != "at"}
+            return _who(last)
         sent = d.t["sent_id"][d.token_at(at)]
         fallback = None
         for m in reversed(d.mentions):
@@ -898,7 +907,7 @@ class _Speakers:
                     fallback = m  # the last person named, when no subject is: "… pour le député X. … a-t-il lancé"
         if fallback is not None:
             return self._as_speaker(fallback)
-        return {k: v for k, v in last.items() if k != "at"} if last else None
+        return _who(last) if last else None
 
     @staticmethod
     def _as_speaker(m: dict) -> dict:
@@ -963,6 +972,11 @@ class _Speakers:
     def remember(self, who: dict, at: int) -> None:
         if who.get("speaker") or who.get("anonymous") or who.get("type") == "joint":
             self.history.append({**who, "at": at})
+
+
+def _who(entry: dict) -> dict:
+    """A remembered speaker without the position it was remembered at."""
+    return {k: v for k, v in entry.items() if k != "at"}
 
 
 def _looks_like_a_name(text: str) -> bool:
