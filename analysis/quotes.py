@@ -670,7 +670,7 @@ class _Speakers:
     def _resolve(self, rng: tuple[int, int] | None, cue: str | None) -> dict:
         d = self.d
         if rng is None:
-            return self._previous(None) or {"speaker_text": None, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
+            return self._previous() or {"speaker_text": None, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
         lo, hi = rng
         start, end = d.t["start_char"][lo], d.end_char(hi)
         text = d.text[start:end]
@@ -685,7 +685,7 @@ class _Speakers:
             return {**named, "speaker_text": text}
         head_lemma = _head_noun(d, lo, hi)
         if head_lemma == "source" and "meme" in d.norm[lo:hi + 1]:  # "selon la même source"
-            same = self._previous(None)
+            same = self._previous()
             if same:
                 return {**same, "speaker_text": text}
         if head_lemma in DOCUMENT_NOUNS or head_lemma in WRAPPER_NOUNS:
@@ -694,8 +694,7 @@ class _Speakers:
             if of is not None and of < hi:
                 return self.resolve((of + 1, hi))
             if head_lemma in DOCUMENT_NOUNS and d.norm[lo] in ("le", "la", "l'", "ce", "cette") and self.history:
-                last = self.history[-1]  # "le communiqué": the document of whoever just spoke
-                return {**_who(last), "speaker_text": text}
+                return {**self._previous(), "speaker_text": text}  # "le communiqué": the document of whoever just spoke
         head = next((j for j in range(lo, hi + 1) if d.t["pos"][j] in ("NOUN", "PROPN")), lo)
         mention = self._mention_speaker(start, end, head)
         side = _cue_side(d, lo, hi)
@@ -861,7 +860,7 @@ class _Speakers:
         """"il a ajouté": the last compatible speaker, unless a person named as the subject of a
         later sentence (at most two sentences back) is closer ("Renaud Muselier a réagi … il s'est dit")."""
         if gender is None:  # "ils", "elles": a group, never one person named as a subject
-            return self._previous(None)
+            return self._previous()
         return (self._antecedent(at, person=True, gender=gender, window=2)
                 or self._latest_person(at, gender)
                 or self._antecedent(at, person=None, gender=gender, window=None))
@@ -960,14 +959,11 @@ class _Speakers:
         return {"speaker": chosen["canonical"], "anonymous": False, "side": chosen.get("side") or "UNKNOWN",
                 "type": chosen.get("type"), "length": chosen["end_char"] - chosen["start_char"]}
 
-    def _previous(self, gender: str | None, person: bool = False, with_position: bool = False) -> dict | None:
-        for h in reversed(self.history):
-            known = self.gender_of(h["speaker"])
-            if person and (h["anonymous"] or h.get("type") not in ("PER", None) or not h["speaker"]):
-                continue
-            if gender is None or not known or known == gender:
-                return {k: h.get(k) for k in ("speaker", "anonymous", "side", "type") + (("at",) if with_position else ())}
-        return None
+    def _previous(self) -> dict | None:
+        """Whoever spoke last."""
+        if not self.history:
+            return None
+        return {k: self.history[-1].get(k) for k in ("speaker", "anonymous", "side", "type")}
 
     def remember(self, who: dict, at: int) -> None:
         if who.get("speaker") or who.get("anonymous") or who.get("type") == "joint":
