@@ -195,6 +195,50 @@ def _merge_and_trim(raw: pd.DataFrame, text: str, aliases: dict) -> list[dict]:
     return out
 
 
+def _names_apposed_to_person_nouns(raw: list[dict], art: _Article, person_nouns: set[str]) -> list[dict]:
+    """Two or three capitalised proper nouns in apposition to a person noun name a person, whatever
+    the model tagged them: "le ministre de la Justice Bill Barr" (missed), "le ministre … Chad Wolf"
+    (tagged ORG), "Val Demings, élue afro-américaine" (tagged LOC). The parse says it: a proper noun
+    `appos` to a role or source noun (`roles.csv`, `source_nouns.txt`) with its `flat:name` parts, or
+    a name followed by a comma and such a noun. Names in the alias table keep their type."""
+    T, n = art.tok, len(art.tok["text"])
+    spans = []
+    for i in range(n):
+        if T["pos"][i] != "PROPN" or T["dep"][i] != "appos" or not T["text"][i][:1].isupper():
+            continue
+        head = T["head"][i]
+        if head == i or normalise(T["lemma"][head]) not in person_nouns:
+            continue
+        last = i
+        while last + 1 < n and T["head"][last + 1] == i and T["dep"][last + 1] == "flat:name" and T["text"][last + 1][:1].isupper():
+            last += 1
+        if 1 <= last - i <= 2:
+            spans.append((i, last))
+    for m in raw:
+        rows = art.token_range(m["start_char"], m["end_char"])
+        words = m["text"].split()
+        if m["label"] == "PER" or not rows or not 2 <= len(words) <= 3 or not all(w[:1].isupper() for w in words):
+            continue
+        j = rows.stop
+        if j + 1 < n and T["text"][j] == ",":
+            k = j + 1 + (T["pos"][j + 1] == "DET")
+            if k < n and T["pos"][k] in ("NOUN", "ADJ", "VERB") and person_nouns & {normalise(T["lemma"][k]), normalise(T["text"][k])}:
+                spans.append((rows.start, rows.stop - 1))
+    out = [dict(m) for m in raw]
+    for lo, hi in spans:
+        start, end = int(T["start_char"][lo]), int(T["start_char"][hi]) + len(T["text"][hi])
+        text = art.text[start:end]
+        if key_of(text) in art.lexicon.aliases:
+            continue
+        same = [m for m in out if m["start_char"] == start and m["end_char"] == end]
+        if same:
+            same[0]["label"] = "PER"
+        elif not any(m["start_char"] < end and m["end_char"] > start for m in out):
+            out.append({"doc_id": art.doc_id, "mention_id": -1, "sent_id": int(T["sent_id"][lo]), "start_char": start,
+                        "end_char": end, "text": text, "label": "PER", "kind": "name", "canonical": None, "side": None})
+    return sorted(out, key=lambda m: m["start_char"])
+
+
 def _noise_reason(m: dict, art: _Article, lowercase_words: set[str]) -> str | None:
     """Why this raw mention is not an entity, or None. Known aliases are never noise."""
     key, T = key_of(m["text"]), art.tok
@@ -462,6 +506,7 @@ def build_entity_tables(documents, paragraphs, sentences, tokens, raw_mentions, 
     name_counts.update({key_of(p): 10**6 for p in lexicon.persons})
     side_matcher = phrase_matcher(lexicon.side_cues)
     role_matcher = phrase_matcher({"ROLE": sorted({r["role"] for r in lexicon.roles})})
+    person_nouns = {normalise(r["role"]).split()[0] for r in lexicon.roles} | _read_list("source_nouns.txt", corpus)
     by_doc = {name: {d: g for d, g in frame.groupby("doc_id", sort=False)}
               for name, frame in (("tokens", tokens), ("sentences", sentences), ("paragraphs", paragraphs),
                                   ("mentions", raw_mentions))}
@@ -472,7 +517,7 @@ def build_entity_tables(documents, paragraphs, sentences, tokens, raw_mentions, 
         parts = {name: by_doc[name].get(doc.doc_id, empty[name]) for name in by_doc}
         art = _Article(doc, parts["tokens"], parts["sentences"], parts["paragraphs"], parts["mentions"],
                        lexicon, name_counts, side_matcher)
-        _process_article(art, art.spacy_doc, role_matcher, lowercase)
+        _process_article(art, art.spacy_doc, role_matcher, lowercase, person_nouns)
         mentions.extend(art.mentions)
         dropped.extend(art.dropped)
         links.extend(art.links)
@@ -487,9 +532,10 @@ def build_entity_tables(documents, paragraphs, sentences, tokens, raw_mentions, 
             "dropped_mentions": pd.DataFrame(dropped, columns=DROPPED_COLUMNS)}
 
 
-def _process_article(art: _Article, spacy_doc, role_matcher, lowercase: set[str]) -> None:
+def _process_article(art: _Article, spacy_doc, role_matcher, lowercase: set[str], person_nouns: set[str]) -> None:
     candidates = []
-    for m in _merge_and_trim(art.raw, art.text, art.lexicon.aliases):
+    merged = _merge_and_trim(art.raw, art.text, art.lexicon.aliases)
+    for m in _names_apposed_to_person_nouns(merged, art, person_nouns):
         split = _split_joined_names(m, art)
         if split:
             candidates.extend(split)

@@ -253,6 +253,7 @@ def _cue_verbs(d: _Doc, verbs: set[str]) -> list[tuple[int, str]]:
 def _incise_verbs(d: _Doc) -> set[int]:
     """Verbs in incise position after a closed quote: `« … », [aux] VERB subject`."""
     found = set()
+    d.after_quote = set()  # verbs right after a quote and a comma: _inverted_subject_follows reads further there
     for q in d.spans:
         if not q.closed or q.end >= len(d.text):
             continue
@@ -269,6 +270,7 @@ def _incise_verbs(d: _Doc) -> set[int]:
             continue
         if "VerbForm=Inf" in d.t["morph"][v] or not d.t["text"][v][:1].islower():
             continue
+        d.after_quote.add(v)
         if _inverted_subject_follows(d, v):
             found.add(v)
     return found
@@ -316,8 +318,27 @@ def _inverted_subject_follows(d: _Doc, v: int) -> bool:
     # "a dit sur Twitter Vladimir Oustimenko": a person's name a few words on, no determiner between
     stop = next((k for k in range(j, min(d.n, v + 7)) if d.t["pos"][k] in ("PUNCT", "DET", "SCONJ")), min(d.n, v + 7))
     limit = d.t["start_char"][stop] if stop < d.n else len(d.text)
-    return any(m.get("type") == "PER" and m.get("kind") == "name" and d.end_char(v) < m["start_char"] < limit
-               for m in d.mention_covering(d.end_char(v), limit))
+    if any(m.get("type") == "PER" and m.get("kind") == "name" and d.end_char(v) < m["start_char"] < limit
+           for m in d.mention_covering(d.end_char(v), limit)):
+        return True
+    # right after a quote, over a phrase with determiners: "», a balayé d'un revers de la main le
+    # ministre Chad Wolf" (not "le conseiller de Poutine": a name after "de" is a complement)
+    return v in getattr(d, "after_quote", ()) and _name_in_incise(d, v) is not None
+
+
+def _name_in_incise(d: _Doc, v: int) -> tuple[int, int] | None:
+    """A person's name after incise verb v, before the next punctuation (12 words at most), that
+    is not the complement of a preposition ("de Poutine", "à Emmanuel Macron"): the incise's subject."""
+    limit = min(d.n, v + 13)
+    stop = next((k for k in range(v + 1, limit) if d.t["pos"][k] == "PUNCT"), limit)
+    if stop <= v + 1:
+        return None
+    for m in d.mention_covering(d.end_char(v), d.end_char(stop - 1)):
+        lo = d.token_at(m["start_char"])
+        if m.get("type") == "PER" and m.get("kind") == "name" and lo > v and d.t["pos"][lo - 1] != "ADP" \
+                and d.norm[lo - 1] not in ("de", "du", "d'", "des", "a", "au", "aux"):
+            return lo, d.token_at(m["end_char"] - 1)
+    return None
 
 
 def _sentence_range(d: _Doc, i: int) -> tuple[int, int]:
@@ -537,6 +558,8 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
                 return k, k  # "a-t-il déclaré", "a t-il lancé"
         if j <= s_hi and (d.t["pos"][j] in ("DET", "PROPN", "NOUN", "PRON") or d.t["text"][j][:1].isupper()):
             return _np_range(d, j)
+        if v in getattr(d, "after_quote", ()) and (named := _name_in_incise(d, v)):
+            return named  # "a balayé d'un revers de la main le ministre Chad Wolf"
     # a participle ("ajoutant que", "déclarant que"): the subject of the verb it depends on
     if _is_participle(d, v):
         return None  # extract_quotes gives it the speaker of the sentence's previous cue
@@ -619,6 +642,16 @@ def _np_start(d: _Doc, k: int) -> int:
     while lo < k and d.t["pos"][lo] == "ADP":
         lo += 1
     return lo
+
+
+def _fronted_participle_subject(d: _Doc, v: int) -> tuple[int, int] | None:
+    """"Jugeant que …, le président Donald Trump a ordonné …": a participle that opens its sentence
+    speaks with the subject of the verb it depends on, which comes after it."""
+    if not _is_participle(d, v) or v - _sentence_range(d, v)[0] > 1:
+        return None
+    head = d.t["head"][v]
+    subjects = [k for k in d.children.get(head, []) if d.t["dep"][k] in SUBJECT_DEPS and k > v and not _inside_quote(d, k)]
+    return _np_range(d, subjects[0]) if head > v and subjects else None
 
 
 def _nearest_subject_before(d: _Doc, v: int) -> tuple[int, int] | None:
@@ -1082,7 +1115,7 @@ def _clause_subject(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
 
     Only a subject before the quote, outside it, and in the same sentence counts; a definite
     common noun that is not an entity ("le vent", "les insultes") does not, nor a pronoun
-    (the quote then continues the previous speaker).
+    (the quote then continues the previous speaker): the search goes on further back.
     """
     first = d.token_at(q.start)
     s_lo, _ = _sentence_range(d, first)
@@ -1092,7 +1125,10 @@ def _clause_subject(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
             hits = [m for m in d.mention_covering(d.t["start_char"][lo], d.end_char(hi))
                     if isinstance(m.get("canonical"), str) and m.get("kind") == "name"]
             indefinite = d.norm[lo] in ("un", "une", "des") and _head_noun(d, lo, hi) in d.source_nouns
-            return (lo, hi) if hits or indefinite else None
+            if hits or indefinite:
+                return lo, hi
+            # a subject that designates no one ("un second mandat", a misparse) may hide the
+            # real one further back: "Le président X qui brigue un second mandat a accusé … « … »"
     return None
 
 
@@ -1191,7 +1227,8 @@ def _quote_of_cue(d: _Doc, c: dict, spans: list[QuoteSpan], speakers: _Speakers,
     if c["subject"] is None and sent in last_in_sentence:
         who = dict(last_in_sentence[sent])
     elif c["participle"] or c["subject"] is None:
-        who = speakers.resolve(_nearest_subject_before(d, c["token"]), c["cue"])
+        who = speakers.resolve(_fronted_participle_subject(d, c["token"]) or _nearest_subject_before(d, c["token"]),
+                               c["cue"])
     else:
         who = speakers.resolve(c["subject"], c["cue"])
     speakers.remember(who, c["cue_char"])
