@@ -715,6 +715,8 @@ class _Speakers:
             return {"speaker_text": text, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
         named = self._apposed_name(lo, hi)
         if named:
+            if d.t["pos"][lo] == "DET":  # "le vice-président du tribunal, Fabrice Castoldi": a man
+                self.gender.setdefault(named["speaker"], _det_gender(d, lo))
             return {**named, "speaker_text": text}
         head_lemma = _head_noun(d, lo, hi)
         if head_lemma == "source" and "meme" in d.norm[lo:hi + 1]:  # "selon la même source"
@@ -756,6 +758,14 @@ class _Speakers:
             return {**mention, "speaker_text": text}
         title = next((m for m in d.mention_covering(start, end)
                       if m.get("kind") == "title" and not isinstance(m.get("canonical"), str)), None)
+        s_hi = _sentence_range(d, hi)[1]
+        one_of_several = title is not None and re.search(  # "la présidente d'un des bureaux"
+            r"\b(?:d['’]\s*une?|de plusieurs|de certains|des)\b",
+            d.text[title["start_char"]:d.end_char(min(s_hi, hi + 2))], flags=re.I)
+        if title is not None and d.norm[lo] in ("le", "la", "l'") and not one_of_several:
+            holder = self._title_holder(lo, start)
+            if holder:  # "a détaillé le ministre de l'Education nationale" after Jean-Michel Blanquer spoke
+                return {**holder, "speaker_text": text}
         if head_lemma in d.source_nouns or head_lemma in ("meme",) or title is not None:
             side = side or (title or {}).get("side")
             if side in (None, "UNKNOWN"):  # "le responsable", "un autre responsable": the article's earlier unnamed source
@@ -798,6 +808,21 @@ class _Speakers:
             return {"speaker_text": text, "speaker": description, "anonymous": False, "side": side or "UNKNOWN",
                     "type": "description"}
         return {"speaker_text": text, "speaker": None, "anonymous": False, "side": side or "UNKNOWN"}
+
+    def _title_holder(self, lo: int, at: int, paragraphs: int = 3) -> dict | None:
+        """Who "le ministre de l'Education nationale" is when neither the article's appositions nor
+        the roles table say: journalists name a person, then use the role to avoid repeating the
+        name. So: the named person who spoke last, else the last person named, within `paragraphs`
+        paragraphs and of the determiner's gender."""
+        d, gender = self.d, _det_gender(self.d, lo)
+        for h in reversed(self.history):
+            if d.para_of(at) - d.para_of(h["at"]) > paragraphs:
+                break
+            if h.get("type") == "PER" and h.get("speaker") and not h["anonymous"]:
+                known = self.gender_of(h["speaker"])
+                if gender is None or not known or known == gender:
+                    return _who(h)
+        return None
 
     def _latest_person(self, before: int, gender: str | None, paragraphs: int = 3) -> dict | None:
         """The last person named before `before` (at most `paragraphs` back), of the right gender:
