@@ -260,12 +260,17 @@ def _incise_verbs(d: _Doc) -> set[int]:
         k = d.token_at(q.end)
         while k < d.n and d.t["start_char"][k] < q.end:
             k += 1
-        if k >= d.n or d.t["text"][k] != ",":
+        if k >= d.n:
             continue
+        if d.t["text"][k] != ",":  # no comma: only an unmistakable inversion, "« … » a t-il lancé"
+            if not any(re.fullmatch(CLITIC_SUBJECT, d.norm[j]) or re.search(CLITIC_SUBJECT + "$", d.norm[j])
+                       for j in range(k, min(d.n, k + 3))):
+                continue
+            k -= 1
         v = k + 1
-        while v < d.n and v < k + 4 and (d.t["pos"][v] in ("AUX", "ADV") or d.norm[v] in ("s'", "se")
-                                         or re.fullmatch(CLITIC_SUBJECT, d.norm[v])):
-            v += 1  # "a ainsi lancé", "a-t-il déclaré"
+        while v < d.n and v < k + 4 and (d.t["pos"][v] in ("AUX", "ADV") or d.norm[v] in ("s'", "se", "t", "-t")
+                                         or d.lemma[v] in ("avoir", "etre") or re.fullmatch(CLITIC_SUBJECT, d.norm[v])):
+            v += 1  # "a ainsi lancé", "a-t-il déclaré", "a t -il lancé" (the model tags that "a" VERB)
         if v >= d.n or d.t["pos"][v] in ("PUNCT", "DET", "ADP", "CCONJ", "SCONJ", "NUM") or _is_participle(d, v):
             continue
         if "VerbForm=Inf" in d.t["morph"][v] or not d.t["text"][v][:1].islower():
@@ -412,7 +417,8 @@ def _statement_start(d: _Doc, end: int) -> int:
 def _verb_group_start(d: _Doc, v: int) -> int:
     """First token of the verb group of v: "a ainsi lancé", "a-t-il déclaré", "s'est dit"."""
     first = v
-    while first > 0 and v - first < 4 and (d.t["pos"][first - 1] in ("AUX", "ADV") or d.norm[first - 1] in ("s'", "se")
+    while first > 0 and v - first < 4 and (d.t["pos"][first - 1] in ("AUX", "ADV") or d.norm[first - 1] in ("s'", "se", "t", "-t")
+                                            or d.lemma[first - 1] in ("avoir", "etre")
                                             or re.fullmatch(CLITIC_SUBJECT, d.norm[first - 1])):
         first -= 1
     while first < v and d.t["pos"][first] == "ADV" and d.norm[first] not in ("ne", "n'"):
@@ -777,6 +783,10 @@ class _Speakers:
             same = next((h for h in reversed(self.history) if h["speaker"] and normalise(h["speaker"]) == normalise(description)), None)
             if same:  # "la sécurité routière" spoke before under that very description
                 return {**_who(same), "speaker_text": text}
+            if head_lemma in self.institution_nouns and hi == lo + 1 and (fuller := self._fuller_form(head_lemma)):
+                # a bare "le gouvernement" in an article that once says "le gouvernement mexicain"
+                return {"speaker_text": text, "speaker": fuller, "anonymous": False, "side": side or "UNKNOWN",
+                        "type": "description"}
             if head_lemma in self.institution_nouns:
                 named_at_end = [m for m in d.mention_covering(start, end) if m["end_char"] == end and m["start_char"] > start
                                 and m.get("kind") == "name" and isinstance(m.get("canonical"), str)
@@ -808,6 +818,16 @@ class _Speakers:
             return {"speaker_text": text, "speaker": description, "anonymous": False, "side": side or "UNKNOWN",
                     "type": "description"}
         return {"speaker_text": text, "speaker": None, "anonymous": False, "side": side or "UNKNOWN"}
+
+    def _fuller_form(self, noun: str) -> str | None:
+        """The one way the article qualifies a body noun with an adjective ("gouvernement mexicain"),
+        or None when it never does or does it several ways ("gouvernement italien", "gouvernement français")."""
+        d, forms = self.d, set()
+        for k in range(d.n - 1):
+            if (d.lemma[k] == noun and d.t["pos"][k] == "NOUN" and d.t["pos"][k + 1] == "ADJ" and d.t["text"][k + 1].islower()
+                    and d.t["dep"][k + 1] == "amod" and d.t["head"][k + 1] == k):
+                forms.add(f"{d.t['text'][k]} {d.t['text'][k + 1]}")
+        return forms.pop() if len(forms) == 1 else None
 
     def _title_holder(self, lo: int, at: int, paragraphs: int = 3) -> dict | None:
         """Who "le ministre de l'Education nationale" is when neither the article's appositions nor
@@ -1061,10 +1081,13 @@ def _name_of(d: _Doc, lo: int, hi: int) -> str | None:
 
 
 def _head_noun(d: _Doc, lo: int, hi: int) -> str | None:
-    """The first source noun of the phrase, else its first noun ("responsable" is often tagged ADJ)."""
+    """The first source noun of the phrase before its first complement, else its first noun
+    ("responsable" is often tagged ADJ; "les chiffres de la brigade des sapeurs-pompiers" is headed by "chiffre")."""
     for j in range(lo, hi + 1):
         if d.lemma[j] in d.source_nouns or d.norm[j] in d.source_nouns:
             return d.lemma[j] if d.lemma[j] in d.source_nouns else d.norm[j]
+        if j > lo and d.t["pos"][j] == "ADP" and d.t["pos"][j - 1] == "NOUN":
+            break
     for j in range(lo, hi + 1):
         if d.t["pos"][j] in ("NOUN", "PROPN"):
             return d.lemma[j]
