@@ -332,9 +332,9 @@ def _inverted_subject_follows(d: _Doc, v: int) -> bool:
 
 
 def _name_in_incise(d: _Doc, v: int) -> tuple[int, int] | None:
-    """A person's name after incise verb v, before the next punctuation (12 words at most), that
+    """A person's name after incise verb v, before the next punctuation (15 words at most), that
     is not the complement of a preposition ("de Poutine", "à Emmanuel Macron"): the incise's subject."""
-    limit = min(d.n, v + 13)
+    limit = min(d.n, v + 16)
     stop = next((k for k in range(v + 1, limit) if d.t["pos"][k] == "PUNCT"), limit)
     if stop <= v + 1:
         return None

@@ -148,3 +148,30 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     first_para_end = texts.iloc[0]["end_char"]
     assert all(q.end_char <= first_para_end or q.start_char > first_para_end for q in quotes.itertuples())
     assert "les discussions continueraient" in " ".join(quotes.text)
+
+
+@pytest.mark.parametrize("body,expected", [
+    # a name the model misses or mis-tags, in apposition to a role noun
+    ("Le ministre de la Justice Bill Barr a assuré que le pays était déjà sur le chemin d'une réforme.",
+     ["Bill Barr"]),
+    # an incise whose subject comes after a prepositional phrase
+    ("« Je ne pense pas qu'il y ait un problème de racisme systémique », a balayé d'un revers de la main dimanche "
+     "le ministre de la Sécurité intérieure Chad Wolf, à la chaîne ABC.", ["Chad Wolf"]),
+    # a definite title the article never links to a name: the person who just spoke
+    ("Jean-Michel Blanquer a reconnu que la situation était inédite.\n\n« Les écoles et les établissements restent "
+     "ouverts avec des équipes éducatives », a détaillé le ministre de l'Education nationale.",
+     ["Jean-Michel Blanquer", "Jean-Michel Blanquer"]),
+    # a fronted participle speaks with the subject of its verb
+    ("Jugeant que la situation était désormais « parfaitement sous contrôle », le président Donald Trump a ordonné "
+     "le retrait de la Garde nationale.", ["Donald Trump"]),
+])
+def test_speakers_of_real_article_patterns(tmp_path, body, expected):
+    quotes = quotes_of(tmp_path, body)
+    assert list(quotes.speaker) == expected, quotes[["text", "speaker_text", "speaker", "cue"]]
+
+
+def test_one_of_several_is_not_the_last_speaker(tmp_path):
+    quotes = quotes_of(tmp_path, "« Il n'y a pas de problème à signaler », souligne le vice-président du tribunal, "
+                                 "Fabrice Castoldi.\n\nL'abstention reste forte, selon la présidente d'un des bureaux.")
+    assert list(quotes.speaker.fillna("-")) == ["Fabrice Castoldi", "-"]
+    assert bool(quotes.iloc[1].anonymous)
