@@ -806,6 +806,10 @@ class _Speakers:
                     return {**earlier, "speaker_text": text}
                 return {"speaker_text": text, "speaker": description, "anonymous": False, "side": side or "UNKNOWN",
                         "type": "description"}
+            if any(m.get("type") == "PER" and m.get("kind") == "name" and m["start_char"] > start
+                   for m in d.mention_covering(start, end)):
+                # "la popularité de Sergueï Tikhanovski", "la femme de X": about a person, not that person
+                return {"speaker_text": text, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
             # "la jeune soldate", "le magnat de l'immobilier", "cette femme": a person already
             # met (the journalist's way of not repeating a name), else an unnamed person
             earlier = (self._described(head_lemma, start) or
@@ -980,7 +984,9 @@ class _Speakers:
             if not _inside_quote(d, k) and (gender is None or not known or known == gender):
                 if subject:
                     return self._as_speaker(m)
-                if fallback is None and d.para_of(at) - d.para_of(m["start_char"]) <= reach:
+                complement = d.t["dep"][k] in ("obj", "iobj", "nmod", "obl", "obl:arg", "obl:mod") or (
+                    k > 0 and d.norm[k - 1] in ("de", "d'", "du", "des"))  # "afin de détrôner X", "à l'égard d'X"
+                if fallback is None and not complement and d.para_of(at) - d.para_of(m["start_char"]) <= reach:
                     fallback = m  # the last person named, when no subject is: "… pour le député X. … a-t-il lancé"
         if fallback is not None:
             return self._as_speaker(fallback)
