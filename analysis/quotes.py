@@ -1175,6 +1175,8 @@ def _clause_subject(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
     s_lo, _ = _sentence_range(d, first)
     for k in range(first - 1, s_lo - 1, -1):
         if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k):
+            if d.norm[k] == "qui" and _inside_quote(d, d.t["head"][k]):
+                continue  # "X voit des analogies avec Trump, un entrepreneur qui « a décidé … »": Trump is the topic
             lo, hi = _relative_antecedent(d, _np_range(d, k))
             hits = [m for m in d.mention_covering(d.t["start_char"][lo], d.end_char(hi))
                     if isinstance(m.get("canonical"), str) and m.get("kind") == "name"]
