@@ -772,6 +772,13 @@ class _Speakers:
             holder = self._title_holder(lo, start)
             if holder:  # "a détaillé le ministre de l'Education nationale" after Jean-Michel Blanquer spoke
                 return {**holder, "speaker_text": text}
+        if head_lemma in d.source_nouns and hi <= lo + 1 and d.norm[lo] in ("le", "la", "l'") and self.history:
+            last = self.history[-1]  # "…, ajoute l'élu" right after Xavier Bertrand spoke: Bertrand again
+            known = self.gender_of(last.get("speaker"))
+            gender = _det_gender(d, lo)
+            if (last.get("type") == "PER" and last.get("speaker") and d.para_of(start) - d.para_of(last["at"]) <= 2
+                    and (gender is None or not known or known == gender)):
+                return {**_who(last), "speaker_text": text}
         if head_lemma in d.source_nouns or head_lemma in ("meme",) or title is not None:
             side = side or (title or {}).get("side")
             if side in (None, "UNKNOWN"):  # "le responsable", "un autre responsable": the article's earlier unnamed source
@@ -850,14 +857,19 @@ class _Speakers:
 
     def _latest_person(self, before: int, gender: str | None, paragraphs: int = 3) -> dict | None:
         """The last person named before `before` (at most `paragraphs` back), of the right gender:
-        "le jeune homme" in an article about one young man."""
+        "le jeune homme" in an article about one young man. A person named as a subject first
+        ("Jean-Luc Mélenchon a écorché Emmanuel Macron … », estime le chef de file de LFI")."""
         d = self.d
-        for kinds in (("PER",), ("MISC",)):  # a person the model recognised first, then a first name it tagged MISC
+        for kinds, subject_only in ((("PER",), True), (("PER",), False), (("MISC",), False)):
+            # a person the model recognised first, then a first name it tagged MISC
             for m in reversed(d.mentions):
                 if m["start_char"] >= before or m.get("kind") != "name" or not isinstance(m.get("canonical"), str):
                     continue
                 if d.para_of(before) - d.para_of(m["start_char"]) > paragraphs:
                     break
+                if subject_only and not any(d.t["dep"][k] in SUBJECT_DEPS for k in
+                                            range(d.token_at(m["start_char"]), d.token_at(m["end_char"] - 1) + 1)):
+                    continue
                 if m.get("type") in kinds and (kinds == ("PER",) or _looks_like_a_name(m["text"])):
                     known = self.gender_of(m["canonical"])
                     if gender is None or not known or known == gender:
