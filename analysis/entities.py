@@ -195,6 +195,9 @@ def _merge_and_trim(raw: pd.DataFrame, text: str, aliases: dict) -> list[dict]:
     return out
 
 
+TITLE_QUALIFIERS = {"premier", "premiere", "ancien", "ancienne", "ex", "vice", "nouveau", "nouvelle"}
+
+
 def _names_apposed_to_person_nouns(raw: list[dict], art: _Article, person_nouns: set[str]) -> list[dict]:
     """Two or three capitalised proper nouns in apposition to a person noun name a person, whatever
     the model tagged them: "le ministre de la Justice Bill Barr" (missed), "le ministre … Chad Wolf"
@@ -225,6 +228,14 @@ def _names_apposed_to_person_nouns(raw: list[dict], art: _Article, person_nouns:
             if k < n and T["pos"][k] in ("NOUN", "ADJ", "VERB") and person_nouns & {normalise(T["lemma"][k]), normalise(T["text"][k])}:
                 spans.append((rows.start, rows.stop - 1))
     out = [dict(m) for m in raw]
+    for m in out:  # "Premier ministre Mahinda Rajapaksa" tagged as one name: the role is not part of it
+        words = list(re.finditer(r"\S+", m["text"]))
+        cut = 0
+        while cut < len(words) - 2 and normalise(words[cut].group()) in person_nouns | TITLE_QUALIFIERS:
+            cut += 1
+        if cut and m["label"] in ("PER", "MISC") and any(normalise(w.group()) in person_nouns for w in words[:cut]):
+            m["start_char"] += words[cut].start()
+            m["text"] = m["text"][words[cut].start():]
     for lo, hi in spans:
         start, end = int(T["start_char"][lo]), int(T["start_char"][hi]) + len(T["text"][hi])
         text = art.text[start:end]
@@ -357,7 +368,10 @@ def _title_mentions(art: _Article, doc, role_matcher) -> list[dict]:
         end = _extend_title(T, span.end, name_at, int(T["sent_id"][head]))
         side = _span_side(art, head, end)
         role = normalise(span.text)
-        det = head - 1 if head > 0 and T["pos"][head - 1] == "DET" else None
+        det = head - 1
+        while det > 0 and T["pos"][det] == "ADJ" and head - det < 3:
+            det -= 1  # "le Premier ministre", "l'ancien président"
+        det = det if det >= 0 and T["pos"][det] == "DET" else None
         person = None
         if end < len(T["text"]) and end in name_at:  # "le président russe Vladimir Poutine"
             person = name_at[end]
