@@ -70,6 +70,10 @@ DOCUMENT_NOUNS = {"communique", "rapport", "note", "lettre", "message", "declara
                   "texte", "site", "compte", "courrier", "avis", "chiffre", "donnee", "statistique", "sondage", "tweet"}
 CLITIC_SUBJECT = r"-(?:t-)?(?:il|elle|ils|elles|on)|t-(?:il|elle|ils|elles|on)"  # "a-t-il", "dit-elle", "a t-il"
 HONORIFICS = {"m.", "m", "mme", "mlle", "dr", "dr.", "me", "mgr", "pr", "pr.", "monsieur", "madame"}
+# Nouns of people who speak for someone else: "le porte-parole" after Joe Biden spoke is not Biden.
+PROXY_NOUNS = {"porte-parole", "responsable", "conseiller", "conseillere", "collaborateur", "collaboratrice",
+               "representant", "representante", "entourage", "proche", "source", "diplomate", "negociateur",
+               "negociatrice", "officiel", "fonctionnaire", "membre", "attache", "emissaire", "envoye"}
 # Nouns for the people around a body, who speak as that body ("l'administration Biden").
 WRAPPER_NOUNS = {"administration", "cabinet", "camp", "services", "bureau"}
 WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -768,11 +772,12 @@ class _Speakers:
         one_of_several = title is not None and re.search(  # "la présidente d'un des bureaux"
             r"\b(?:d['’]\s*une?|de plusieurs|de certains|des)\b",
             d.text[title["start_char"]:d.end_char(min(s_hi, hi + 2))], flags=re.I)
-        if title is not None and d.norm[lo] in ("le", "la", "l'") and not one_of_several:
+        if title is not None and d.norm[lo] in ("le", "la", "l'") and not one_of_several and head_lemma not in PROXY_NOUNS:
             holder = self._title_holder(lo, start)
             if holder:  # "a détaillé le ministre de l'Education nationale" after Jean-Michel Blanquer spoke
                 return {**holder, "speaker_text": text}
-        if head_lemma in d.source_nouns and hi <= lo + 1 and d.norm[lo] in ("le", "la", "l'") and self.history:
+        if (head_lemma in d.source_nouns and head_lemma not in PROXY_NOUNS and hi <= lo + 1
+                and d.norm[lo] in ("le", "la", "l'") and self.history):
             last = self.history[-1]  # "…, ajoute l'élu" right after Xavier Bertrand spoke: Bertrand again
             known = self.gender_of(last.get("speaker"))
             gender = _det_gender(d, lo)
