@@ -11,7 +11,10 @@ One run, on the same texts (the first N articles of the corpus), measures:
 (b) a warm reload of every table from that cache against the cold build (goal ≥ 50×);
 (c) the cold build with P spaCy processes against 1 (goal ≥ 1.6× for P = 2);
 (d) peak memory for N articles against N/10 (goal ≤ 1.5×);
-(e) tokens per second of every stage, so the slowest one is visible.
+(e) tokens per second of every stage, so the slowest one is visible;
+(f) the quote extractor alone on malformed articles (an unclosed « at the start of a long
+    article, a 5,000-word paragraph, 40 quote marks in a row) and on a well-formed one of about
+    the same length: seconds per article (goal: well under a second) and their ratio.
 
 Every measurement runs in a fresh Python process (`python -m analysis.bench --child …`), so
 caches are really cold (a new temporary cache folder per cold build), a warm reload is what
@@ -471,15 +474,57 @@ def run_benchmark(corpus: str | Path = DEFAULT_CORPUS, limit: int = DEFAULT_LIMI
             log(f"  +   cold build with the Dask engine ({processes} workers) …")
             dask_run = child("build", path_n, "cache-dask", processes, engine="dask")
             log(f"      {dask_run['total']['wall']:.1f} s")
+        log("  +   quote extraction on malformed articles …")
+        malformed = malformed_quote_timing()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return _report(corpus=corpus, n_items=n_items, n10_items=n10_items, processes=processes, batch_size=batch_size,
+    return _report(malformed=malformed, corpus=corpus, n_items=n_items, n10_items=n10_items, processes=processes, batch_size=batch_size,
                    cold=cold, warm=warm, parallel=parallel, small=small, dask_run=dask_run,
                    load=(load_start, os.getloadavg() if hasattr(os, "getloadavg") else None),
                    seconds=time.perf_counter() - started, out=out, log=log)
 
 
-def _report(*, corpus, n_items, n10_items, processes, batch_size, cold, warm, parallel, small, dask_run,
+MALFORMED_GOAL_S = 1.0  # quote extraction on a malformed article: well under a second
+
+
+def malformed_quote_timing(repeat: int = 3) -> dict:
+    """Seconds the quote extractor (alone, on the parsed tables) spends per malformed article —
+    an unclosed « at the start of a long article, a 5,000-word paragraph, 40 quote marks in a
+    row — and its ratio to a well-formed article of about the same length."""
+    from .pipeline import load_corpus
+    from .quotes import build_quotes
+
+    normal = "« Nous sommes prêts à la diplomatie », a déclaré un haut responsable américain. "
+    articles = {
+        "unclosed_quote": "« " + "Le président a parlé longuement de la sécurité en Europe. " * 200,
+        "paragraph_of_5000_words": " ".join(["la négociation continue"] * 1700),
+        "forty_quote_marks": "« » " * 20 + "Le Kremlin a déclaré que les discussions continueraient.",
+        "well_formed": (normal + "Le Kremlin a indiqué que les discussions continueraient. ") * 90,
+    }
+    work = Path(tempfile.mkdtemp(prefix="analysis-bench-quotes-"))
+    try:
+        for name, body in articles.items():
+            (work / f"{name}.txt").write_text(f"Titre\n\n{body}\n", encoding="utf-8")
+        corpus = load_corpus(work, cache_dir=work / "cache", progress=False)
+        tables = (corpus.paragraphs, corpus.sentences, corpus.tokens, corpus.mentions)
+        seconds = {}
+        for doc_id in articles:
+            docs = corpus.documents[corpus.documents["doc_id"] == doc_id]
+            best = float("inf")
+            for _ in range(repeat):
+                start = time.perf_counter()
+                build_quotes(docs, *tables)
+                best = min(best, time.perf_counter() - start)
+            seconds[doc_id] = best
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    worst = max(v for k, v in seconds.items() if k != "well_formed")
+    return {"seconds_per_article": seconds, "worst_malformed_s": worst,
+            "worst_vs_well_formed": _ratio(worst, seconds["well_formed"]),
+            "goal_s": MALFORMED_GOAL_S, "met": worst <= MALFORMED_GOAL_S}
+
+
+def _report(*, malformed=None, corpus, n_items, n10_items, processes, batch_size, cold, warm, parallel, small, dask_run,
             load, seconds, out, log) -> dict:
     import spacy
 
@@ -605,6 +650,7 @@ def _report(*, corpus, n_items, n10_items, processes, batch_size, cold, warm, pa
             "tokens_table_mb_n": cold["tokens_mb"],
         },
         "raw": {"cold": cold, "warm": warm, "parallel": parallel, "small": small, "dask": dask_run},
+        "malformed_quotes": malformed,
     }
     log(format_table(result))
     if out:
@@ -677,6 +723,13 @@ def format_table(result: dict) -> str:
     if result["ratios_extra"]["cpu_share_of_wall_cold_build"] < 0.8:
         lines.append("  note: other jobs kept the machine busy (the 1-process build ran less than 80% of its time): "
                      "wall times, and (c), are unreliable in this run")
+    malformed = result.get("malformed_quotes")
+    if malformed:
+        per = ", ".join(f"{k.replace('_', ' ')} {v * 1000:.0f} ms" for k, v in malformed["seconds_per_article"].items())
+        lines.append(f"{'quotes, worst malformed article (seconds)':<46}{malformed['worst_malformed_s']:>8.3f}s"
+                     f"{'<= ' + format(malformed['goal_s'], 'g'):>9}  {'yes' if malformed['met'] else 'NO'}")
+        lines.append(f"  quote extraction per article: {per}; worst malformed / well-formed "
+                     f"{malformed['worst_vs_well_formed']:.2f}x")
     for key, goal in result["goals"].items():
         if goal["why"]:
             lines.append(f"{key}: {goal['why']}" if goal["met"] is None else f"why {key} misses its goal: {goal['why']}")

@@ -108,7 +108,8 @@ def read_gold(path) -> pd.DataFrame:
 # The hand-annotated real articles (tests/gold/, offsets into the shared corpus): the sets the
 # rules were developed on, and a control set whose errors were never read (see each file's header).
 REAL_ARTICLE_GOLD = {
-    "développement": ("quotes_corpus.csv", "quotes_corpus_dev2.csv", "quotes_corpus_dev3.csv"),
+    "développement": ("quotes_corpus.csv", "quotes_corpus_dev2.csv", "quotes_corpus_dev3.csv", "quotes_corpus_dev4.csv",
+                      "quotes_corpus_dev5.csv"),
     "contrôle": ("quotes_corpus_heldout.csv",),
 }
 

@@ -44,6 +44,12 @@ def _check(result: dict, processes: int) -> None:
     assert "ru_maxrss" in memory["method"]
     assert memory["articles_n"] == 2 and memory["articles_n10"] == 1
     assert _positive(memory["peak_mb_n"]) and _positive(memory["peak_mb_n10"])
+    # quote extraction on malformed articles (issue: well under a second each), as measured seconds
+    malformed = result["malformed_quotes"]
+    assert set(malformed["seconds_per_article"]) == {"unclosed_quote", "paragraph_of_5000_words", "forty_quote_marks",
+                                                     "well_formed"}
+    assert all(_positive(v) for v in malformed["seconds_per_article"].values())
+    assert _positive(malformed["worst_vs_well_formed"]) and malformed["met"] in (True, False)
 
 
 def test_run_benchmark_on_two_seed_articles_with_two_processes(tmp_path):
@@ -53,7 +59,7 @@ def test_run_benchmark_on_two_seed_articles_with_two_processes(tmp_path):
     assert json.loads((tmp_path / "bench.json").read_text())["ratios"] == pytest.approx(result["ratios"])
     printed = "\n".join(lines)
     for text in ("(a) cold build", "(b) cold build / warm reload", "(c) 1 process / 2 processes", "(d) peak memory",
-                 "tokens/s", "slowest stage", "read + clean", "spaCy parse"):
+                 "tokens/s", "slowest stage", "read + clean", "spaCy parse", "quotes, worst malformed article"):
         assert text in printed, text
 
 
