@@ -722,7 +722,8 @@ class _Speakers:
             found = self._pronoun(PRONOUN_GENDER[word], start) or self._mention_speaker(start, end)
             if found:
                 return {**found, "speaker_text": text}
-            return {"speaker_text": text, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
+            # "ils" with no one before them: unnamed people ("Hôpital saturé", ont-ils écrit)
+            return {"speaker_text": text, "speaker": None, "anonymous": word in ("ils", "elles", "eux"), "side": "UNKNOWN"}
         named = self._apposed_name(lo, hi)
         if named:
             if d.t["pos"][lo] == "DET":  # "le vice-président du tribunal, Fabrice Castoldi": a man
