@@ -704,10 +704,18 @@ class _Speakers:
 
     def resolve(self, rng: tuple[int, int] | None, cue: str | None = None) -> dict:
         """Who the noun phrase `rng` designates; a speaker with a name but no side is OTHER (known,
-        none of the sides), one without a name stays UNKNOWN."""
+        none of the sides), and so is an unnamed source described through someone known ("un proche
+        d'Alain Juppé"); any other unnamed source without a side cue stays UNKNOWN."""
         who = self._resolve(rng, cue)
         if who.get("speaker") and not who.get("anonymous") and who.get("side") in (None, "UNKNOWN"):
             who = {**who, "side": "OTHER"}
+        elif who.get("anonymous") and who.get("side") in (None, "UNKNOWN") and rng is not None:
+            # "un proche d'Alain Juppé": an unnamed source close to someone known speaks for that person's side
+            d = self.d
+            named = [m for m in d.mention_covering(d.t["start_char"][rng[0]], d.end_char(rng[1]))
+                     if m.get("kind") == "name" and m.get("type") in ("PER", "ORG") and isinstance(m.get("canonical"), str)]
+            if named:
+                who = {**who, "side": named[0].get("side") if named[0].get("side") not in (None, "UNKNOWN") else "OTHER"}
         return who
 
     def _resolve(self, rng: tuple[int, int] | None, cue: str | None) -> dict:
