@@ -12,7 +12,7 @@ from analysis.quotes import find_quote_spans
 from conftest import PROJECT
 
 GOLD = PROJECT / "tests" / "gold"
-CONTROL_F1_FLOOR, CONTROL_SPEAKER_FLOOR = 0.80, 0.50  # set from the control set's first blind measurement
+CONTROL_F1_FLOOR, CONTROL_SPEAKER_FLOOR = 0.85, 0.45  # set from the control set's first blind measurement (0.90, 0.51)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_real_articles_development_set(real_scores):
     scores = real_scores["développement"]
     assert scores["f1"] >= 0.85, scores
     assert scores["direct recall"] >= 0.85, scores
-    assert scores["speaker accuracy"] >= 0.78, scores
+    assert scores["speaker accuracy"] >= 0.80, scores
 
 
 @pytest.mark.slow
@@ -52,7 +52,7 @@ def test_real_articles_control_set(real_scores):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="the issue's target of 0.85 speaker accuracy on real articles is not reached "
-                   "(development ~0.80, control lower): see the closing note")
+                   "(development 0.82, control 0.51 blind): see tests/gold/README.md and the closing note")
 def test_real_articles_speaker_accuracy_target(real_scores):
     assert all(s["speaker accuracy"] >= 0.85 for s in real_scores.values()), real_scores
 
