@@ -26,8 +26,14 @@ How:
    indefinite group or a description headed by a source noun (`data/source_nouns.txt`:
    "un haut responsable américain", "des manifestants") is an anonymous source whose side comes
    from the side cues; "les deux parties" or "X et Y" is a joint speaker (no single speaker).
-   A named speaker with no side (alias table, side cues) is OTHER (known, none of these); UNKNOWN means
-   the machine could not tell who speaks. A quote with no cue continues the previous speaker.
+   A definite role title the article never links to a name ("le ministre de l'Education
+   nationale") or a definite person noun ("l'élu") is the named person who just spoke, of the
+   right gender — never for a spokesperson or a source (`PROXY_NOUNS`), nor for "la présidente
+   d'un des bureaux". A named speaker with no side (alias table, side cues) is OTHER (known, none
+   of these), and so is an unnamed source described through someone known ("un proche d'Alain
+   Juppé"); UNKNOWN means the machine could not tell. A quote with no cue takes the subject of
+   the clause it completes when that designates someone (not a relative "qui" whose verb is
+   quoted: that is the topic), else it continues the previous speaker.
 
 Like textacy's `direct_quotations`, the rules are readable and their limits are stated:
 quotes inside quotes are not split, and a cue the parser misreads is missed — the notebook
