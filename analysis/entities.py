@@ -6,7 +6,9 @@ person, "l'administration Biden" as a place). This module, in order:
 1. **filters noise**: stop-listed words, single letters, lower-case words, single words that
    the corpus also writes in lower case (common nouns), sentence-initial capitalised common
    words — every drop is a row of `dropped_mentions` with its reason;
-2. **names**: the alias table (`data/aliases.csv`), then within one article a surname alone
+2. **names**: a leading role cut off ("Premier ministre X" is X), a name in apposition to a
+   role or person noun made a person whatever the model tagged ("le ministre Bill Barr"),
+   then the alias table (`data/aliases.csv`), then within one article a surname alone
    ("Biden", "M. Lavrov") links to the full name, then close misspellings of a known person
    link by fuzzy matching (rapidfuzz, threshold `FUZZY_THRESHOLD` measured in
    tests/test_entities.py) — every automatic link is a row of `entity_links`;
@@ -228,14 +230,6 @@ def _names_apposed_to_person_nouns(raw: list[dict], art: _Article, person_nouns:
             if k < n and T["pos"][k] in ("NOUN", "ADJ", "VERB") and person_nouns & {normalise(T["lemma"][k]), normalise(T["text"][k])}:
                 spans.append((rows.start, rows.stop - 1))
     out = [dict(m) for m in raw]
-    for m in out:  # "Premier ministre Mahinda Rajapaksa" tagged as one name: the role is not part of it
-        words = list(re.finditer(r"\S+", m["text"]))
-        cut = 0
-        while cut < len(words) - 2 and normalise(words[cut].group()) in person_nouns | TITLE_QUALIFIERS:
-            cut += 1
-        if cut and m["label"] in ("PER", "MISC") and any(normalise(w.group()) in person_nouns for w in words[:cut]):
-            m["start_char"] += words[cut].start()
-            m["text"] = m["text"][words[cut].start():]
     for lo, hi in spans:
         start, end = int(T["start_char"][lo]), int(T["start_char"][hi]) + len(T["text"][hi])
         text = art.text[start:end]
@@ -248,6 +242,21 @@ def _names_apposed_to_person_nouns(raw: list[dict], art: _Article, person_nouns:
             out.append({"doc_id": art.doc_id, "mention_id": -1, "sent_id": int(T["sent_id"][lo]), "start_char": start,
                         "end_char": end, "text": text, "label": "PER", "kind": "name", "canonical": None, "side": None})
     return sorted(out, key=lambda m: m["start_char"])
+
+
+def _strip_leading_titles(raw: list[dict], person_nouns: set[str]) -> list[dict]:
+    """"Premier ministre Mahinda Rajapaksa" tagged as one name: the role is not part of the name
+    (it stays in the text, where the title step reads it as an apposition)."""
+    title_words = person_nouns | TITLE_QUALIFIERS
+    for m in raw:
+        words = list(re.finditer(r"\S+", m["text"]))
+        cut = 0
+        while cut < len(words) - 2 and normalise(words[cut].group()) in title_words:
+            cut += 1
+        if cut and m["label"] in ("PER", "MISC") and any(normalise(w.group()) in person_nouns for w in words[:cut]):
+            m["start_char"] += words[cut].start()
+            m["text"] = m["text"][words[cut].start():]
+    return raw
 
 
 def _noise_reason(m: dict, art: _Article, lowercase_words: set[str]) -> str | None:
@@ -548,7 +557,7 @@ def build_entity_tables(documents, paragraphs, sentences, tokens, raw_mentions, 
 
 def _process_article(art: _Article, spacy_doc, role_matcher, lowercase: set[str], person_nouns: set[str]) -> None:
     candidates = []
-    merged = _merge_and_trim(art.raw, art.text, art.lexicon.aliases)
+    merged = _strip_leading_titles(_merge_and_trim(art.raw, art.text, art.lexicon.aliases), person_nouns)
     for m in _names_apposed_to_person_nouns(merged, art, person_nouns):
         split = _split_joined_names(m, art)
         if split:
