@@ -84,6 +84,14 @@ def split_name(key: str) -> tuple[str, str]:
     return " ".join(words[:-1]), words[-1]
 
 
+def _without_particles(surname: str) -> str:
+    """ "de rugy" -> "rugy": the press often drops the particle ("M. de Rugy" is tagged "Rugy")."""
+    words = surname.split()
+    while len(words) > 1 and words[0] in SURNAME_PARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
 def measure_fuzzy_threshold(pairs: pd.DataFrame) -> tuple[int, float, float]:
     """The lowest threshold with no false link on labelled pairs (a, b, same): (threshold, precision, recall)."""
     scores = [name_similarity(a, b) for a, b in zip(pairs["a"], pairs["b"])]
@@ -297,7 +305,7 @@ def _resolve_name(m: dict, art: _Article, known_people: list[str]) -> None:
     if not first:
         for other in art.mentions:
             other_first, other_surname = split_name(key_of(other["canonical"] or ""))
-            if other.get("type") == "PER" and other_first and other_surname == surname:
+            if other.get("type") == "PER" and other_first and surname in (other_surname, _without_particles(other_surname)):
                 m.update(canonical=other["canonical"], type="PER", side=other["side"], method="surname")
                 art.links.append({"doc_id": art.doc_id, "text": m["text"], "canonical": other["canonical"],
                                   "method": "surname", "score": 100.0})

@@ -155,6 +155,50 @@ _FAMILY = {"«": "guillemets", "»": "guillemets", "‹": "guillemets", "›": "
            "“": "curly", "”": "curly", "„": "curly", "‟": "curly", '"': "straight"}
 
 
+def _split_inner_incises(d: "_Doc", spans: list[QuoteSpan], verbs) -> list[QuoteSpan]:
+    """`"A, a dénoncé M. de Rugy. B"`: web copy that forgot to close the quote before its incise
+    and to re-open it after. Inside one pair of marks, a comma, a reporting verb with its subject
+    after it (a clitic "s'est-il interrogé" or a person named before the next full stop) and that
+    full stop make two quotes around the incise, which is then read as any incise is."""
+    out = []
+    for q in spans:
+        cut = _inner_incise(d, q, verbs) if len(q.inner) == 1 else None
+        if cut is None:
+            out.append(q)
+            continue
+        comma, resume = cut
+        (lo, hi), = q.inner
+        out.append(QuoteSpan(q.start, comma, [(lo, comma)], True))
+        if WORD_RE.search(d.text[resume:hi]):
+            out.append(QuoteSpan(resume, q.end, [(resume, hi)], q.closed))
+    return out
+
+
+def _inner_incise(d: "_Doc", q: QuoteSpan, verbs) -> tuple[int, int] | None:
+    """(char of the comma, char where the quote resumes) of an incise inside q's marks, if any."""
+    (lo, hi), = q.inner
+    k = d.token_at(lo)
+    while k < d.n and d.t["start_char"][k] < hi:
+        if d.t["text"][k] == "," and d.t["start_char"][k] > lo + 1:
+            v = k + 1
+            while v < d.n and v < k + 5 and (d.t["pos"][v] in ("AUX", "ADV") or d.norm[v] in ("s'", "se", "t", "-t")
+                                             or re.fullmatch(CLITIC_SUBJECT, d.norm[v])):
+                v += 1
+            if v < d.n and d.t["start_char"][v] < hi and (d.lemma[v] in verbs or guess_verb_lemma(d.t["text"][v], verbs)):
+                stop = next((j for j in range(v + 1, min(d.n, v + 25)) if d.t["text"][j] in (".", "!", "?", ";")), None)
+                if stop is not None and d.end_char(stop) <= hi:
+                    clitic = any(re.search(CLITIC_SUBJECT + "$", d.norm[j]) for j in range(k + 1, v + 3))
+                    named = any(m.get("type") == "PER" and m.get("kind") in ("name", "title")
+                                for m in d.mention_covering(d.end_char(v), d.t["start_char"][stop]))
+                    if clitic or named:
+                        resume = d.end_char(stop)
+                        while resume < hi and d.text[resume].isspace():
+                            resume += 1
+                        return d.t["start_char"][k], resume
+        k += 1
+    return None
+
+
 def _closing_mark(marks: list[tuple[int, str]], start: int, family: str) -> int | None:
     """Index in `marks` of the mark that closes a quote opened with `family`, from `start` on."""
     same = next((k for k in range(start, len(marks)) if _FAMILY[marks[k][1]] == family), None)
@@ -278,7 +322,8 @@ def _incise_verbs(d: _Doc) -> set[int]:
                 continue
             k -= 1
         v = k + 1
-        while v < d.n and v < k + 4 and (d.t["pos"][v] in ("AUX", "ADV") or d.norm[v] in ("s'", "se", "t", "-t")
+        while v < d.n and v < k + 5 and (d.t["pos"][v] in ("AUX", "ADV") or d.norm[v] in ("s'", "se", "t", "-t")
+                                         or d.norm[v] in WEEKDAYS and d.t["pos"][v] != "NUM"
                                          or d.lemma[v] in ("avoir", "etre") or re.fullmatch(CLITIC_SUBJECT, d.norm[v])):
             v += 1  # "a ainsi lancé", "a-t-il déclaré", "a t -il lancé" (the model tags that "a" VERB)
         if v >= d.n or d.t["pos"][v] in ("PUNCT", "DET", "ADP", "CCONJ", "SCONJ", "NUM") or _is_participle(d, v):
@@ -297,6 +342,18 @@ def _skip_insertion(d: _Doc, j: int) -> int:
         close = next((k for k in range(j + 1, min(d.n, j + 8)) if d.t["text"][k] in (",", ".", ";", ":")), None)
         if close is not None and d.t["text"][close] == "," and close + 1 < d.n:
             return close + 1
+    return j
+
+
+def _skip_time_words(d: _Doc, j: int, s_hi: int) -> int:
+    """"a déclaré mardi", "explique le 13 novembre", "a dit ce lundi": the token after the time words."""
+    while j <= s_hi:
+        if d.t["pos"][j] in ("ADV", "NUM") or d.norm[j] in WEEKDAYS:
+            j += 1
+        elif d.norm[j] in ("le", "ce") and j + 1 <= s_hi and (d.t["pos"][j + 1] == "NUM" or d.norm[j + 1] in WEEKDAYS):
+            j += 1
+        else:
+            break
     return j
 
 
@@ -319,13 +376,11 @@ def _inverted_subject_follows(d: _Doc, v: int) -> bool:
         return True
     if any(re.fullmatch(CLITIC_SUBJECT, d.norm[k]) for k in range(max(0, v - 2), v)):
         return True  # "a-t-il lancé", "a t-il lancé"
-    j = v + 1
-    while j < d.n and (d.t["pos"][j] in ("ADV", "NUM") or d.norm[j] in WEEKDAYS):
-        j += 1
+    j = _skip_time_words(d, v + 1, d.n - 1)
     if j >= d.n:
         return False
     j = _skip_insertion(d, j)
-    j = _skip_addressee(d, j, _sentence_range(d, v)[1])
+    j = _skip_time_words(d, _skip_addressee(d, j, _sentence_range(d, v)[1]), d.n - 1)
     if d.norm[j].lstrip("-").removeprefix("t-") in PRONOUN_GENDER or d.norm[j] in ("-t", "t"):
         return True
     if d.t["pos"][j] in ("DET", "PROPN") or (d.t["pos"][j] == "NOUN" and d.t["text"][j][:1].isupper()):
@@ -554,11 +609,9 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
     if how == "incise" and s_hi == v and v + 1 < d.n:
         s_hi = _sentence_range(d, v + 1)[1]  # the parser cut the sentence right after the incise verb
     # inverted subject after an incise verb ("a déclaré un responsable", "a-t-il ajouté")
-    j = v + 1
-    while j <= s_hi and (d.t["pos"][j] in ("ADV", "NUM") or d.norm[j] in WEEKDAYS):
-        j += 1
+    j = _skip_time_words(d, v + 1, s_hi)
     if how == "incise":
-        j = _skip_addressee(d, _skip_insertion(d, j), s_hi)
+        j = _skip_time_words(d, _skip_addressee(d, _skip_insertion(d, j), s_hi), s_hi)
     if how == "incise":
         # up to the next punctuation, across a sentence break the parser may have put after the verb
         limit = min(d.n, v + 12)
@@ -714,7 +767,8 @@ class _Speakers:
         d'Alain Juppé"); any other unnamed source without a side cue stays UNKNOWN."""
         who = self._resolve(rng, cue)
         if who.get("speaker") and not who.get("anonymous") and who.get("side") in (None, "UNKNOWN"):
-            who = {**who, "side": "OTHER"}
+            # "le journaliste américain Bob Woodward": the article's own description gives the side
+            who = {**who, "side": self._described_side(who["speaker"]) or "OTHER"}
         elif who.get("anonymous") and who.get("side") in (None, "UNKNOWN") and rng is not None:
             # "un proche d'Alain Juppé": an unnamed source close to someone known speaks for that person's side
             d = self.d
@@ -722,7 +776,16 @@ class _Speakers:
                      if m.get("kind") == "name" and m.get("type") in ("PER", "ORG") and isinstance(m.get("canonical"), str)]
             if named:
                 who = {**who, "side": named[0].get("side") if named[0].get("side") not in (None, "UNKNOWN") else "OTHER"}
+        if who.get("anonymous") and who.get("side") in (None, "UNKNOWN") and not self._sides_in_play():
+            who = {**who, "side": "OTHER"}  # "un assesseur" in a story where no side of the corpus appears
         return who
+
+    def _sides_in_play(self) -> set[str]:
+        """The corpus sides (US, RU, …: not OTHER) of what the article names (people, bodies, places): with
+        none, an unnamed source cannot speak for one of them, so it is OTHER rather than UNKNOWN."""
+        if getattr(self, "_in_play", None) is None:
+            self._in_play = {m.get("side") for m in self.d.mentions if m.get("kind") == "name"} - {None, "UNKNOWN", "OTHER"}
+        return self._in_play
 
     def _resolve(self, rng: tuple[int, int] | None, cue: str | None) -> dict:
         d = self.d
@@ -788,7 +851,7 @@ class _Speakers:
             r"\b(?:d['’]\s*une?|de plusieurs|de certains|des)\b",
             d.text[title["start_char"]:d.end_char(min(s_hi, hi + 2))], flags=re.I)
         if title is not None and d.norm[lo] in ("le", "la", "l'") and not one_of_several and head_lemma not in PROXY_NOUNS:
-            holder = self._title_holder(lo, start)
+            holder = self._title_holder(lo, start, head_lemma)
             if holder:  # "a détaillé le ministre de l'Education nationale" after Jean-Michel Blanquer spoke
                 return {**holder, "speaker_text": text}
         if (head_lemma in d.source_nouns and head_lemma not in PROXY_NOUNS and hi <= lo + 1
@@ -860,20 +923,69 @@ class _Speakers:
                 forms.add(f"{d.t['text'][k]} {d.t['text'][k + 1]}")
         return forms.pop() if len(forms) == 1 else None
 
-    def _title_holder(self, lo: int, at: int, paragraphs: int = 3) -> dict | None:
+    def _title_holder(self, lo: int, at: int, noun: str | None = None, paragraphs: int = 3) -> dict | None:
         """Who "le ministre de l'Education nationale" is when neither the article's appositions nor
         the roles table say: journalists name a person, then use the role to avoid repeating the
-        name. So: the named person who spoke last, else the last person named, within `paragraphs`
-        paragraphs and of the determiner's gender."""
+        name. So: the person the article once called by that noun ("le ministre X"), else the named
+        person who spoke last, else the last person named, within `paragraphs` paragraphs, of the
+        determiner's gender, and not someone the article calls by another noun ("l'ancien ministre"
+        is not "le secrétaire national d'EELV David Cormand")."""
         d, gender = self.d, _det_gender(self.d, lo)
+        called = self._descriptor_nouns()
+        if noun:
+            holders = [h for h in reversed(self.history) if h.get("type") == "PER" and h.get("speaker")
+                       and noun in called.get(h["speaker"], ())]
+            if len({h["speaker"] for h in holders}) == 1:
+                return _who(holders[0])
         for h in reversed(self.history):
             if d.para_of(at) - d.para_of(h["at"]) > paragraphs:
                 break
             if h.get("type") == "PER" and h.get("speaker") and not h["anonymous"]:
+                if noun and called.get(h["speaker"]) and noun not in called[h["speaker"]]:
+                    continue
                 known = self.gender_of(h["speaker"])
                 if gender is None or not known or known == gender:
                     return _who(h)
         return None
+
+    def _descriptor_nouns(self) -> dict[str, set[str]]:
+        """The nouns the article puts right before each person's name ("le secrétaire national
+        d'EELV David Cormand" -> secrétaire), not through "de" ("les accusations de X")."""
+        return {name: {noun for noun, _, _ in found} for name, found in self._descriptions().items()}
+
+    def _described_side(self, name: str) -> str | None:
+        """The one side that the side cues of the descriptions before this name reveal, if any."""
+        found = self._descriptions().get(name, []) + self._descriptions().get(normalise(name), [])
+        sides = {_cue_side(self.d, lo, hi) for _, lo, hi in found} - {None, "UNKNOWN"}
+        return sides.pop() if len(sides) == 1 else None
+
+    def _descriptions(self) -> dict[str, list[tuple[str, int, int]]]:
+        """(noun, first token, last token) of the description right before each named person or body,
+        by canonical name, and by the words of any run of proper nouns the model did not tag. (Not the
+        apposition after the name: "Geoffroy Didier, le député européen" does not speak for the EU.)"""
+        if getattr(self, "_found_descriptions", None) is None:
+            d, self._found_descriptions = self.d, {}
+            names = [(m["canonical"], d.token_at(m["start_char"])) for m in d.mentions
+                     if m.get("kind") == "name" and m.get("type") in ("PER", "ORG") and isinstance(m.get("canonical"), str)]
+            k = 0
+            while k < d.n:  # "le journaliste américain d'investigation Bob Woodward", missed by the model
+                if d.t["pos"][k] == "PROPN" and (k == 0 or d.t["pos"][k - 1] != "PROPN"):
+                    end = k
+                    while end + 1 < d.n and d.t["pos"][end + 1] == "PROPN":
+                        end += 1
+                    names.append((normalise(" ".join(d.t["text"][k:end + 1])), k))
+                    k = end
+                k += 1
+            for name, first in names:
+                if first == 0 or d.norm[first - 1] in ("de", "du", "d'", "des", "a", "au", "aux", "par", "pour", "avec"):
+                    continue
+                for k in range(first - 1, max(-1, first - 7), -1):
+                    if d.t["pos"][k] in ("VERB", "AUX", "PUNCT", "SPACE") or "\n" in d.text[d.t["start_char"][k]:d.t["start_char"][first]]:
+                        break  # (not the sentence: the parser may start one at the name)
+                    if d.t["pos"][k] == "NOUN" and k > 0 and d.t["pos"][k - 1] in ("DET", "ADJ"):
+                        self._found_descriptions.setdefault(name, []).append((d.lemma[k], k, first - 1))
+                        break
+        return self._found_descriptions
 
     def _latest_person(self, before: int, gender: str | None, paragraphs: int = 3) -> dict | None:
         """The last person named before `before` (at most `paragraphs` back), of the right gender:
@@ -990,8 +1102,9 @@ class _Speakers:
             if window is not None and d.para_of(at) - d.para_of(h["at"]) > window:
                 break
             kind = h.get("type")
-            person_ok = kind in ("PER", "MISC", "name") or (h["anonymous"] and not kind)
-            body_ok = kind in ("ORG", "LOC", "description", "name") and not h["anonymous"]
+            titled = kind == "MISC" and re.match(r"(?:les?|la|l['’])\s*\w", h.get("speaker") or "", flags=re.I)
+            person_ok = kind in ("PER", "MISC", "name") and not titled or (h["anonymous"] and not kind)
+            body_ok = (kind in ("ORG", "LOC", "description", "name") or titled) and not h["anonymous"]  # "Les Echos" (MISC)
             if person is True and not person_ok or person is False and not body_ok:
                 continue
             known = self.gender_of(h["speaker"])
@@ -1271,7 +1384,7 @@ def extract_quotes(d: _Doc, verbs: dict[str, str], gender: dict[str, str], parag
     """
     speakers = _Speakers(d, gender, institution_nouns)
     d.para_starts = [a for a, _ in paragraphs]
-    spans = find_quote_spans(d.text, paragraphs)
+    spans = _split_inner_incises(d, find_quote_spans(d.text, paragraphs), verbs)
     d.spans = spans
     d.quote_ranges = [(q.start, q.end) for q in spans]
     cues = []
@@ -1394,6 +1507,9 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
 
     lexicon = Lexicon.load(corpus)
     verbs = {normalise(verb): verb for verb in load_list("speech_verbs.txt", corpus)}
+    # a reflexive entry ("s'exclamer") is found by its lemma, which spaCy gives without "se"
+    verbs.update({key.removeprefix("s'").removeprefix("se "): verb for key, verb in list(verbs.items())
+                  if key.startswith(("s'", "se "))})
     institution_nouns = {normalise(noun) for noun in load_list("institution_nouns.txt", corpus)}
     source_nouns = {normalise(noun) for noun in load_list("source_nouns.txt", corpus)}
     side_cues = {side: [_lemma_cue(c) for c in cues] for side, cues in lexicon.side_cues.items()}
