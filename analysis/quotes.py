@@ -295,6 +295,8 @@ def _cue_verbs(d: _Doc, verbs: set[str]) -> list[tuple[int, str]]:
                 d.norm[i + 1] in ("que", "qu'", "qu")  # "La sécurité routière indique que"
                 or i > 0 and d.t["text"][i - 1] == "," and d.t["text"][i].islower() and _inverted_subject_follows(d, i)):
             cue = guess_verb_lemma(d.t["text"][i], verbs)  # "…, rapporte mardi Le Parisien"
+        elif d.t["pos"][i] in ("NOUN", "ADJ") and _after_auxiliary(d, i):
+            cue = guess_verb_lemma(d.t["text"][i], verbs)  # "Ce dernier lui a tout d'abord répondu :" (tagged NOUN)
         at = i
         for words in multi:
             if i >= len(words) - 1 and tuple(d.lemma[i - len(words) + 1:i + 1]) == words:
@@ -302,6 +304,14 @@ def _cue_verbs(d: _Doc, verbs: set[str]) -> list[tuple[int, str]]:
         if cue and not _is_negated_or_hypothetical(d, at) and not _inside_quote(d, at):
             out.append((at, cue))
     return out
+
+
+def _after_auxiliary(d: _Doc, i: int) -> bool:
+    """Is token i right after a form of "avoir" (over adverbs: "a tout d'abord répondu")?"""
+    k = i - 1
+    while k >= 0 and i - k < 5 and (d.t["pos"][k] == "ADV" or d.t["dep"][k] == "fixed"):
+        k -= 1
+    return k >= 0 and d.lemma[k] == "avoir" and d.t["pos"][k] in ("AUX", "VERB")
 
 
 def _incise_verbs(d: _Doc) -> set[int]:
@@ -590,6 +600,16 @@ def _relative_antecedent(d: _Doc, rng: tuple[int, int] | None) -> tuple[int, int
 
 
 def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
+    if how != "incise" and (absolute := _absolute_subject(d, v)) is not None:
+        return absolute
+    if how != "incise" and d.t["dep"][v] == "conj":
+        head = v
+        while d.t["dep"][head] == "conj" and d.t["head"][head] != head:
+            head = d.t["head"][head]
+        shared = [k for k in d.children.get(head, []) if d.t["dep"][k] in SUBJECT_DEPS and k < head
+                  and not _inside_quote(d, k)]
+        if shared and not any(d.t["dep"][k] in SUBJECT_DEPS for k in d.children.get(v, [])):
+            return _np_range(d, shared[0])  # "M. Loukachenko ayant refusé …, qualifié … ou affirmé que"
     if how != "incise" and not _is_participle(d, v):
         named = _name_before(d, v)
         if named is not None:
@@ -642,6 +662,23 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
         head = d.t["head"][v]
         if head != v:
             return _subject_phrase(d, head, "que")
+    return None
+
+
+def _absolute_subject(d: _Doc, v: int) -> tuple[int, int] | None:
+    """"…, M. Loukachenko ayant refusé tout confinement, qualifié … ou affirmé que …": the name
+    before "ayant"/"étant" of v's clause (or of the verb v is coordinated with) is its subject."""
+    u = v
+    for _ in range(3):
+        aux = next((k for k in range(u - 1, max(-1, u - 3), -1) if d.norm[k] in ("ayant", "etant")), None)
+        if aux is not None and aux > 0:
+            names = [m for m in d.mention_covering(d.t["start_char"][aux - 1], d.end_char(aux - 1))
+                     if m.get("kind") == "name" and m.get("type") == "PER" and m["end_char"] <= d.t["start_char"][aux]]
+            if names:
+                return d.token_at(names[0]["start_char"]), aux - 1
+        if d.t["dep"][u] not in ("conj", "advcl") or d.t["head"][u] == u:
+            return None
+        u = d.t["head"][u]
     return None
 
 
@@ -801,6 +838,8 @@ class _Speakers:
                 return {**found, "speaker_text": text}
             # "ils" with no one before them: unnamed people ("Hôpital saturé", ont-ils écrit)
             return {"speaker_text": text, "speaker": None, "anonymous": word in ("ils", "elles", "eux"), "side": "UNKNOWN"}
+        if re.match(r"(?:ce dernier|cette derniere|ces derniers|ces dernieres|celui-ci|celle-ci)\b", normalise(text)):
+            return {**self._last_named_before(start), "speaker_text": text}
         named = self._apposed_name(lo, hi)
         if named:
             if d.t["pos"][lo] == "DET":  # "le vice-président du tribunal, Fabrice Castoldi": a man
@@ -948,6 +987,20 @@ class _Speakers:
                     return _who(h)
         return None
 
+    def _last_named_before(self, at: int) -> dict:
+        """"Ce dernier", "celle-ci": the person named last in the two sentences before, else the
+        unnamed person just described ("le tireur"): an anonymous source."""
+        d = self.d
+        sent = d.t["sent_id"][d.token_at(at)]
+        for m in reversed(d.mentions):
+            if m["end_char"] > at or m.get("kind") != "name" or not isinstance(m.get("canonical"), str):
+                continue
+            if sent - d.t["sent_id"][d.token_at(m["start_char"])] > 2:
+                break
+            if m.get("type") == "PER":
+                return self._as_speaker(m)
+        return {"speaker": None, "anonymous": True, "side": "UNKNOWN"}
+
     def _descriptor_nouns(self) -> dict[str, set[str]]:
         """The nouns the article puts right before each person's name ("le secrétaire national
         d'EELV David Cormand" -> secrétaire), not through "de" ("les accusations de X")."""
@@ -1088,8 +1141,28 @@ class _Speakers:
         if gender is None:  # "ils", "elles": a group, never one person named as a subject
             return self._previous()
         return (self._antecedent(at, person=True, gender=gender, window=2)
+                or self._demonstrative_subject(at, gender)
                 or self._latest_person(at, gender)
                 or self._antecedent(at, person=None, gender=gender, window=None))
+
+    def _demonstrative_subject(self, at: int, gender: str | None) -> dict | None:
+        """"Cet entrepreneur de 41 ans s'est lancé … « … », proclame-t-il": the subject of one of the
+        two sentences before, when it is a demonstrative epithet of a named person."""
+        d = self.d
+        sent = d.t["sent_id"][d.token_at(at)]
+        for s_id in (sent - 1, sent - 2):
+            if s_id not in d.sent_bounds:
+                continue
+            lo, hi = d.sent_bounds[s_id]
+            for k in range(lo, hi + 1):
+                if d.t["dep"][k] not in SUBJECT_DEPS or _inside_quote(d, k) or d.t["pos"][k] != "NOUN":
+                    continue
+                np_lo, np_hi = _np_range(d, k)
+                if d.norm[np_lo] in ("ce", "cet", "cette") and (gender is None or _det_gender(d, np_lo) in (None, gender)):
+                    who = self._resolve((np_lo, np_hi), None)
+                    if who.get("speaker") and not who.get("anonymous") and who.get("type") in ("PER", "MISC", None):
+                        return who
+        return None
 
     def _antecedent(self, at: int, person: bool | None, gender: str | None = None, window: int | None = 2,
                     speaker_first: bool = False, reach: int = 0) -> dict | None:
@@ -1333,6 +1406,26 @@ def _clause_subject(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
     return None
 
 
+def _narrated_subject(d: _Doc, q: QuoteSpan, prev: dict | None) -> tuple[int, int] | None:
+    """A quote that opens a sentence right after the journalist's sentence about a named person
+    ("Jean-Luc Mélenchon faisait un pas de plus vers le PS. « Je suis venu … »"): that person, the
+    subject of the previous sentence of the same paragraph, unless a quote came in between."""
+    first = d.token_at(q.start)
+    s_lo, _ = _sentence_range(d, first)
+    if any(d.t["pos"][k] not in ("PUNCT",) for k in range(s_lo, first)) or s_lo == 0:
+        return None
+    p_lo, p_hi = _sentence_range(d, s_lo - 1)
+    if d.para_of(d.t["start_char"][p_lo]) != d.para_of(q.start) or (prev and prev["end_char"] > d.t["start_char"][p_lo]):
+        return None
+    for k in range(p_lo, p_hi + 1):
+        if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k) and d.t["head"][k] == d.t["head"][d.t["head"][k]]:
+            names = [m for m in d.mention_covering(d.t["start_char"][k], d.end_char(k))
+                     if m.get("kind") == "name" and m.get("type") == "PER" and isinstance(m.get("canonical"), str)]
+            if names:
+                return d.token_at(names[0]["start_char"]), d.token_at(names[0]["end_char"] - 1)
+    return None
+
+
 def _extend_over_quotes(d: _Doc, cues: list[dict], spans: list[QuoteSpan]) -> list[dict]:
     """A que-clause that runs into a quote takes the whole quote ("… que « … »": one mixed quote)."""
     for c in cues:
@@ -1420,7 +1513,30 @@ def extract_quotes(d: _Doc, verbs: dict[str, str], gender: dict[str, str], parag
             quote = _quote_without_cue(d, item, speakers, quotes[-1] if quotes else None)
         if quote is not None:
             quotes.append(quote)
+    _credit_quoted_headings(d, quotes)
     return quotes
+
+
+def _credit_quoted_headings(d: _Doc, quotes: list[dict]) -> None:
+    """A quoted subheading ("« Mes amis, vous me manquez »") repeats words the article quotes
+    just after: it is the speaker of that later quote, not of the quote before the heading."""
+    for k, quote in enumerate(quotes):
+        if quote["cue"] is not None:
+            continue
+        para = d.para_of(quote["start_char"])
+        lo = d.para_starts[para - 1] if para > 0 else 0
+        if WORD_RE.search(_strip_marks(d.text[lo:quote["start_char"]])) or "\n" in d.text[quote["start_char"]:quote["end_char"]]:
+            continue
+        rest = d.text[quote["end_char"]:d.para_starts[para] if para < len(d.para_starts) else len(d.text)]
+        if WORD_RE.search(rest) or count_words(quote["text"]) > 15:
+            continue  # not a heading: words follow in its paragraph
+        words = {normalise(w) for w in WORD_RE.findall(quote["text"])}
+        for later in quotes[k + 1:]:
+            if d.para_of(later["start_char"]) - para > 2:
+                break
+            if later["speaker"] and len(words & {normalise(w) for w in WORD_RE.findall(later["text"])}) >= 0.6 * len(words):
+                quote.update({key: later[key] for key in ("speaker_text", "speaker", "anonymous", "side")})
+                break
 
 
 def _quote_of_cue(d: _Doc, c: dict, spans: list[QuoteSpan], speakers: _Speakers, last_in_sentence: dict) -> dict | None:
@@ -1458,10 +1574,14 @@ def _quote_without_cue(d: _Doc, q: QuoteSpan, speakers: _Speakers, prev: dict | 
     else:
         subject = _subject_before_colon(d, q)
         cue = ":" if subject is not None else None
+    if subject is None and (cleft := _cleft_after(d, q)) is not None:
+        cue, subject = cleft
     if subject is None:
         if count_words(text) < MIN_UNATTRIBUTED_WORDS:
             return None
         subject = _clause_subject(d, q)  # 'L'institut attend "des cumuls de 300 mm"': the clause's subject
+    if subject is None:
+        subject = _narrated_subject(d, q, prev)
     if subject is not None:
         who = speakers.resolve(subject)
         speakers.remember(who, q.start)
@@ -1472,6 +1592,24 @@ def _quote_without_cue(d: _Doc, q: QuoteSpan, speakers: _Speakers, prev: dict | 
     if count_words(text) == 0:
         return None
     return {"kind": "direct", "text": text, "start_char": q.start, "end_char": q.end, "cue": cue, **who}
+
+
+CLEFT_RE = re.compile(r"[\s.,]*(?:c['’]est|voil[aà])\s+(?:ainsi|ce|en ces termes|par ces mots|avec ces mots)\s+qu['’]\s*",
+                      flags=re.I)
+
+
+def _cleft_after(d: _Doc, q: QuoteSpan) -> tuple[str, tuple[int, int]] | None:
+    """"« … ». C'est ainsi qu'a réagi le secrétaire national d'EELV David Cormand": the verb of the
+    cleft sentence after the quote is its cue, and its inverted subject the speaker."""
+    found = CLEFT_RE.match(d.text, q.end)
+    if not found or found.end() >= len(d.text):
+        return None
+    k = d.token_at(found.end())
+    for v in range(k, min(d.n, k + 4)):
+        if d.t["pos"][v] not in ("AUX", "ADV", "PRON", "PUNCT") and d.lemma[v] not in ("avoir", "etre"):
+            subject = _subject_phrase(d, v, "incise")  # (whatever the model tagged "réagi")
+            return (d.t["lemma"][v], subject) if subject is not None and subject[0] > v else None
+    return None
 
 
 def _name_after_colon(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
