@@ -267,6 +267,15 @@ def _strip_leading_titles(raw: list[dict], person_nouns: set[str]) -> list[dict]
     return raw
 
 
+def _only_a_role(m: dict, person_nouns: set[str]) -> str | None:
+    """"Premier ministre" tagged as a person's name: a role (the title step reads it), not a name."""
+    words = [normalise(w) for w in ELISION_RE.sub("", m["text"]).split()]
+    if m["label"] in ("PER", "MISC") and words and all(w in person_nouns | TITLE_QUALIFIERS for w in words) \
+            and any(w in person_nouns for w in words):
+        return "a role word tagged as a name"
+    return None
+
+
 def _noise_reason(m: dict, art: _Article, lowercase_words: set[str]) -> str | None:
     """Why this raw mention is not an entity, or None. Known aliases are never noise."""
     key, T = key_of(m["text"]), art.tok
@@ -571,7 +580,7 @@ def _process_article(art: _Article, spacy_doc, role_matcher, lowercase: set[str]
         if split:
             candidates.extend(split)
             continue
-        reason = _noise_reason(m, art, lowercase)
+        reason = _noise_reason(m, art, lowercase) or _only_a_role(m, person_nouns)
         if reason:
             art.drop(m, reason)
             continue

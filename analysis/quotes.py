@@ -890,7 +890,7 @@ class _Speakers:
             r"\b(?:d['’]\s*une?|de plusieurs|de certains|des)\b",
             d.text[title["start_char"]:d.end_char(min(s_hi, hi + 2))], flags=re.I)
         if title is not None and d.norm[lo] in ("le", "la", "l'") and not one_of_several and head_lemma not in PROXY_NOUNS:
-            holder = self._title_holder(lo, start, head_lemma)
+            holder = self._title_holder(lo, start, head_lemma) or self._described_anywhere(lo, hi)
             if holder:  # "a détaillé le ministre de l'Education nationale" after Jean-Michel Blanquer spoke
                 return {**holder, "speaker_text": text}
         if (head_lemma in d.source_nouns and head_lemma not in PROXY_NOUNS and hi <= lo + 1
@@ -1001,6 +1001,19 @@ class _Speakers:
                 return self._as_speaker(m)
         return {"speaker": None, "anonymous": True, "side": "UNKNOWN"}
 
+    def _described_anywhere(self, lo: int, hi: int) -> dict | None:
+        """"selon le Premier ministre" in an article that says "le Premier ministre australien Scott
+        Morrison" before or after: the one person whose description holds every word of the title."""
+        d = self.d
+        words = {d.lemma[k] for k in range(lo, hi + 1) if d.t["pos"][k] in ("NOUN", "ADJ", "PROPN")}
+        if not words:
+            return None
+        people = {name for name, found in self._descriptions().items()
+                  if any(words <= {d.lemma[k] for k in range(a, b + 1)} for _, a, b in found)}
+        mentions = {m["canonical"]: m for m in d.mentions if m.get("kind") == "name" and m.get("type") == "PER"
+                    and isinstance(m.get("canonical"), str) and m["canonical"] in people}
+        return self._as_speaker(next(iter(mentions.values()))) if len(mentions) == 1 else None
+
     def _descriptor_nouns(self) -> dict[str, set[str]]:
         """The nouns the article puts right before each person's name ("le secrétaire national
         d'EELV David Cormand" -> secrétaire), not through "de" ("les accusations de X")."""
@@ -1036,7 +1049,10 @@ class _Speakers:
                     if d.t["pos"][k] in ("VERB", "AUX", "PUNCT", "SPACE") or "\n" in d.text[d.t["start_char"][k]:d.t["start_char"][first]]:
                         break  # (not the sentence: the parser may start one at the name)
                     if d.t["pos"][k] == "NOUN" and k > 0 and d.t["pos"][k - 1] in ("DET", "ADJ"):
-                        self._found_descriptions.setdefault(name, []).append((d.lemma[k], k, first - 1))
+                        a = k
+                        while a > 0 and d.t["pos"][a - 1] == "ADJ":
+                            a -= 1  # "le Premier ministre australien Scott Morrison"
+                        self._found_descriptions.setdefault(name, []).append((d.lemma[k], a, first - 1))
                         break
         return self._found_descriptions
 
@@ -1180,7 +1196,7 @@ class _Speakers:
             body_ok = (kind in ("ORG", "LOC", "description", "name") or titled) and not h["anonymous"]  # "Les Echos" (MISC)
             if person is True and not person_ok or person is False and not body_ok:
                 continue
-            known = self.gender_of(h["speaker"])
+            known = self.gender_of(h["speaker"]) if h["speaker"] else _described_gender(h.get("speaker_text"))
             if gender is None or not known or known == gender:
                 last = h
                 break
@@ -1270,6 +1286,16 @@ class _Speakers:
     def remember(self, who: dict, at: int) -> None:
         if who.get("speaker") or who.get("anonymous") or who.get("type") == "joint":
             self.history.append({**who, "at": at})
+
+
+def _described_gender(text: str | None) -> str | None:
+    """"la mère de Simon Gautier" is a woman, "un assesseur" a man: the determiner of an unnamed source."""
+    first = normalise(text or "").split()[:1]
+    if first and first[0] in ("la", "une", "cette", "elle"):
+        return "f"
+    if first and first[0] in ("le", "un", "ce", "cet", "il"):
+        return "m"
+    return None
 
 
 def _who(entry: dict) -> dict:

@@ -178,6 +178,15 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     # the subject before "ayant" of an absolute participle clause
     ("La pandémie lui a fourni des munitions, M. Loukachenko ayant refusé tout confinement, qualifié la pandémie "
      "de psychose ou affirmé que la vodka était un remède.", ["Loukachenko"]),
+    # a definite title that only the article's later description links to a name ("Premier ministre"
+    # tagged as a name is a role, so "il" is that person too)
+    ("L'Australie a annoncé un accord pour un vaccin, selon le Premier ministre. « C'est prometteur », a-t-il "
+     "ajouté.\n\nLe Premier ministre australien Scott Morrison a ensuite quitté Canberra.",
+     ["Scott Morrison", "Scott Morrison"]),
+    # an unnamed woman who spoke is not "il"
+    ("Simon Gautier a chuté d'une falaise.\n\n« C'est insupportable », affirme à RTL la mère de Simon Gautier. "
+     "Le jeune homme avait réussi à alerter les secours. « J'ai les jambes cassées », aurait-il indiqué.",
+     [None, "Simon Gautier"]),
     # a fronted participle speaks with the subject of its verb
     ("Jugeant que la situation était désormais « parfaitement sous contrôle », le président Donald Trump a ordonné "
      "le retrait de la Garde nationale.", ["Donald Trump"]),
