@@ -608,7 +608,8 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
             head = d.t["head"][head]
         shared = [k for k in d.children.get(head, []) if d.t["dep"][k] in SUBJECT_DEPS and k < head
                   and not _inside_quote(d, k)]
-        if shared and not any(d.t["dep"][k] in SUBJECT_DEPS for k in d.children.get(v, [])):
+        main_clause = d.t["head"][head] == head  # not "… que le Kremlin était satisfait, mais a déclaré que"
+        if main_clause and shared and not any(d.t["dep"][k] in SUBJECT_DEPS for k in d.children.get(v, [])):
             return _np_range(d, shared[0])  # "M. Loukachenko ayant refusé …, qualifié … ou affirmé que"
     if how != "incise" and not _is_participle(d, v):
         named = _name_before(d, v)

@@ -187,6 +187,10 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     ("Simon Gautier a chuté d'une falaise.\n\n« C'est insupportable », affirme à RTL la mère de Simon Gautier. "
      "Le jeune homme avait réussi à alerter les secours. « J'ai les jambes cassées », aurait-il indiqué.",
      [None, "Simon Gautier"]),
+    # a verb coordinated inside a que-clause does not take that clause's subject ("le Kremlin")
+    ("Iouri Ouchakov, conseiller en politique étrangère de Poutine, a déclaré que le Kremlin était généralement "
+     "“satisfait” des pourparlers, mais a déclaré que Poutine avait averti Biden que Moscou avait besoin d’un "
+     "résultat positif.", ["Iouri Ouchakov", "Iouri Ouchakov"]),
     # a fronted participle speaks with the subject of its verb
     ("Jugeant que la situation était désormais « parfaitement sous contrôle », le président Donald Trump a ordonné "
      "le retrait de la Garde nationale.", ["Donald Trump"]),
