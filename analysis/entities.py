@@ -76,7 +76,7 @@ SURNAME_PARTICLES = {"le", "la", "de", "du", "des", "d'", "van", "von", "der", "
 def split_name(key: str) -> tuple[str, str]:
     """(first names, surname) of a name key; the surname keeps its particles ("le pen", "de villiers")."""
     words = key.split()
-    if len(words) < 2:
+    if len(words) < 2 or words[0] in SURNAME_PARTICLES:  # "le pen", "de gaulle": a surname alone
         return "", key
     for k in range(1, len(words) - 1):
         if words[k] in SURNAME_PARTICLES:
@@ -252,6 +252,49 @@ def _names_apposed_to_person_nouns(raw: list[dict], art: _Article, person_nouns:
     return sorted(out, key=lambda m: m["start_char"])
 
 
+def _first_names_missed(raw: list[dict], art: _Article, person_nouns: set[str]) -> list[dict]:
+    """"Marine Le Pen" where the model tagged only "Le Pen": a capitalised proper noun written just
+    before a person's name (one space, no other mention, not a role or an honorific) is its first name."""
+    T, excluded = art.tok, person_nouns | set(HONORIFICS) | art.lexicon.stoplist
+    for m in raw:
+        rows = art.token_range(m["start_char"], m["end_char"])
+        i = rows.start - 1 if rows else -1
+        if m["label"] != "PER" or i < 0 or not T["text"][i].istitle() or len(T["text"][i]) < 3:
+            continue
+        # (a capitalised word the model read as a common noun counts too, except where a sentence starts)
+        if T["pos"][i] != "PROPN" and not (T["pos"][i] == "NOUN" and i > 0 and T["sent_id"][i - 1] == T["sent_id"][i]):
+            continue
+        start = int(T["start_char"][i])
+        if start + len(T["text"][i]) + 1 != m["start_char"] or normalise(T["text"][i]) in excluded:
+            continue
+        if i > 0 and (T["pos"][i - 1] == "DET" or normalise(T["text"][i - 1]) in ("de", "du", "d'", "des")):
+            continue  # "le ministre de la Justice Bill Barr": a complement, not a first name
+        if not any(o is not m and o["start_char"] <= start < o["end_char"] for o in raw):
+            m.update(start_char=start, text=art.text[start:m["end_char"]])
+    return raw
+
+
+def _repeated_names(raw: list[dict], art: _Article) -> list[dict]:
+    """A full name the model tagged once names that person wherever the article writes it again
+    ("Marine Le Pen" missed in the lead, tagged in paragraph 3); shorter mentions inside it give way."""
+    out = list(raw)
+    for name in sorted({m["text"] for m in raw if m["label"] == "PER" and len(m["text"].split()) >= 2}, key=len, reverse=True):
+        for found in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w'’-])", art.text):
+            start, end = found.span()
+            overlapping = [m for m in out if m["start_char"] < end and m["end_char"] > start]
+            if any(m["start_char"] < start or m["end_char"] > end or m["end_char"] - m["start_char"] == end - start
+                   for m in overlapping):
+                continue
+            rows = art.token_range(start, end)
+            if not rows:
+                continue
+            out = [m for m in out if m not in overlapping]
+            out.append({"doc_id": art.doc_id, "mention_id": -1, "sent_id": int(art.tok["sent_id"][rows.start]),
+                        "start_char": start, "end_char": end, "text": name, "label": "PER", "kind": "name",
+                        "canonical": None, "side": None})
+    return sorted(out, key=lambda m: m["start_char"])
+
+
 def _strip_leading_titles(raw: list[dict], person_nouns: set[str]) -> list[dict]:
     """"Premier ministre Mahinda Rajapaksa" tagged as one name: the role is not part of the name
     (it stays in the text, where the title step reads it as an apposition)."""
@@ -312,13 +355,17 @@ def _resolve_name(m: dict, art: _Article, known_people: list[str]) -> None:
     # A surname alone links to a full name of the same article that ends with it.
     first, surname = split_name(key)
     if not first:
-        for other in art.mentions:
-            other_first, other_surname = split_name(key_of(other["canonical"] or ""))
-            if other.get("type") == "PER" and other_first and surname in (other_surname, _without_particles(other_surname)):
-                m.update(canonical=other["canonical"], type="PER", side=other["side"], method="surname")
-                art.links.append({"doc_id": art.doc_id, "text": m["text"], "canonical": other["canonical"],
-                                  "method": "surname", "score": 100.0})
-                return
+        bearers = [other for other in art.mentions if other.get("type") == "PER"
+                   and (parts := split_name(key_of(other["canonical"] or "")))[0]
+                   and surname in (parts[1], _without_particles(parts[1]))]
+        # two people of that name ("Marine" and "Jean-Marie Le Pen"): the one named last before it
+        before = [other for other in bearers if other["start_char"] < m["start_char"]]
+        if bearers:
+            other = max(before, key=lambda o: o["start_char"]) if before else bearers[0]
+            m.update(canonical=other["canonical"], type="PER", side=other["side"], method="surname")
+            art.links.append({"doc_id": art.doc_id, "text": m["text"], "canonical": other["canonical"],
+                              "method": "surname", "score": 100.0})
+            return
     # Close misspelling of a known person (alias table, or a full name of this article).
     if m["label"] == "PER" and known_people:
         keys = [key_of(p) for p in known_people]
@@ -575,7 +622,8 @@ def build_entity_tables(documents, paragraphs, sentences, tokens, raw_mentions, 
 def _process_article(art: _Article, spacy_doc, role_matcher, lowercase: set[str], person_nouns: set[str]) -> None:
     candidates = []
     merged = _strip_leading_titles(_merge_and_trim(art.raw, art.text, art.lexicon.aliases), person_nouns)
-    for m in _names_apposed_to_person_nouns(merged, art, person_nouns):
+    named = _first_names_missed(_names_apposed_to_person_nouns(merged, art, person_nouns), art, person_nouns)
+    for m in _first_names_missed(_repeated_names(named, art), art, person_nouns):
         split = _split_joined_names(m, art)
         if split:
             candidates.extend(split)

@@ -131,6 +131,12 @@ def find_quote_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote
                 current.end, current.closed = p_start + i + 1, True
                 spans.append(current)
                 marks = marks[end + 1:]
+            elif _closes_carried_quote(para, marks, _FAMILY[text[carry.start]]):
+                i = marks[0][0]  # '"A … (paragraph break) … B", écrit-elle': closed, never re-opened
+                carry.inner.append((p_start, p_start + i))
+                carry.end, carry.closed = p_start + i + 1, True
+                spans.append(carry)
+                marks = marks[1:]
             else:
                 spans.append(carry)  # not continued: it ended with its paragraph
             carry = None
@@ -197,6 +203,18 @@ def _inner_incise(d: "_Doc", q: QuoteSpan, verbs) -> tuple[int, int] | None:
                         return d.t["start_char"][k], resume
         k += 1
     return None
+
+
+def _closes_carried_quote(para: str, marks: list[tuple[int, str]], family: str) -> bool:
+    """Does the first mark of this paragraph close the quote the previous one left open? Only when
+    the paragraph has an odd number of marks of that family and the first one looks like a closer
+    (glued to the word before it, not to the word after: 'en France", écrit …')."""
+    if not marks or _FAMILY[marks[0][1]] != family or marks[0][1] in OPENERS:
+        return False
+    if sum(_FAMILY[ch] == family for _, ch in marks) % 2 == 0:
+        return False
+    i = marks[0][0]
+    return i > 0 and not para[i - 1].isspace() and (i + 1 == len(para) or not para[i + 1].isalnum())
 
 
 def _closing_mark(marks: list[tuple[int, str]], start: int, family: str) -> int | None:
@@ -644,7 +662,7 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
                     return lo, d.token_at(m["end_char"] - 1)
         for k in list(range(v + 1, min(s_hi, v + 4) + 1)) + list(range(max(0, v - 2), v)):
             word = d.norm[k].lstrip("-").removeprefix("t-")
-            if word in PRONOUN_GENDER and (k > v or d.t["pos"][k] == "PRON"):
+            if word in PRONOUN_GENDER and (k > v or d.t["pos"][k] == "PRON" or d.norm[k].startswith("-")):
                 return k, k  # "a-t-il déclaré", "a t-il lancé"
         if j <= s_hi and (d.t["pos"][j] in ("DET", "PROPN", "NOUN", "PRON") or d.t["text"][j][:1].isupper()):
             return _np_range(d, j)
@@ -794,9 +812,10 @@ def _np_range(d: _Doc, k: int) -> tuple[int, int]:
 class _Speakers:
     """Turns a speaker noun phrase into (speaker, anonymous, side), remembering who spoke last."""
 
-    def __init__(self, d: _Doc, persons_gender: dict[str, str], institution_nouns: set[str] = frozenset()):
+    def __init__(self, d: _Doc, persons_gender: dict[str, str], institution_nouns: set[str] = frozenset(),
+                 governments: dict | None = None):
         self.d, self.gender = d, dict(persons_gender)  # a copy: guesses are per article
-        self.institution_nouns = institution_nouns
+        self.institution_nouns, self.governments = institution_nouns, governments or {}
         self.history: list[dict] = []
 
     def resolve(self, rng: tuple[int, int] | None, cue: str | None = None) -> dict:
@@ -804,6 +823,11 @@ class _Speakers:
         none of the sides), and so is an unnamed source described through someone known ("un proche
         d'Alain Juppé"); any other unnamed source without a side cue stays UNKNOWN."""
         who = self._resolve(rng, cue)
+        if not who.get("anonymous") and isinstance(who.get("speaker"), str):
+            from .entities import key_of
+
+            if (government := self.governments.get(key_of(who["speaker"]))) is not None:
+                who = {**who, "speaker": government[0], "side": government[1] or who.get("side")}  # "Washington a averti"
         if who.get("speaker") and not who.get("anonymous") and who.get("side") in (None, "UNKNOWN"):
             # "le journaliste américain Bob Woodward": the article's own description gives the side
             who = {**who, "side": self._described_side(who["speaker"]) or "OTHER"}
@@ -942,7 +966,12 @@ class _Speakers:
                 return {"speaker_text": text, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
             # "la jeune soldate", "le magnat de l'immobilier", "cette femme": a person already
             # met (the journalist's way of not repeating a name), else an unnamed person
-            earlier = (self._described(head_lemma, start) or
+            recent = None
+            if d.norm[lo] in ("ce", "cet", "cette"):  # "cet entrepreneur de 41 ans": the person just named
+                recent = self._last_named_before(start)
+                if not recent.get("speaker") or self.gender_of(recent["speaker"]) not in (None, _det_gender(d, lo)):
+                    recent = None
+            earlier = (self._described(head_lemma, start) or recent or
                        self._antecedent(start, person=True, speaker_first=True, reach=1)
                        or self._latest_person(start, _det_gender(d, lo)))
             if earlier:
@@ -1117,6 +1146,8 @@ class _Speakers:
                 continue
             first, last = d.token_at(m["start_char"]), d.token_at(m["end_char"] - 1)
             before = first - 1
+            if d.norm[first] in ("m.", "m", "monsieur") or d.norm[first] in ("mme", "madame", "mlle", "mademoiselle"):
+                first, before = first + 1, first  # the honorific inside the mention: "M. Tikhanovski"
             if before >= 0 and d.norm[before] in ("m.", "m", "monsieur"):
                 votes.append("m")
             elif before >= 0 and d.norm[before] in ("mme", "madame", "mlle", "mademoiselle"):
@@ -1126,8 +1157,9 @@ class _Speakers:
                 j -= 1
             if j >= 0 and j < before and (d.t["pos"][j] == "DET" or d.norm[j] in ("du", "au")):  # "le rappeur Rohff"
                 votes.append(_det_gender(d, j))
-            if last + 2 < d.n and d.t["text"][last + 1] == "," and d.t["pos"][last + 2] == "DET":  # "Nadia, la femme"
-                votes.append(_det_gender(d, last + 2))
+            if last + 3 < d.n and d.t["text"][last + 1] == "," and d.t["pos"][last + 2] == "DET" and (
+                    d.t["dep"][last + 3] == "appos" or first <= d.t["head"][last + 3] <= last):
+                votes.append(_det_gender(d, last + 2))  # "Nadia, la femme du rappeur", not "Avec M. X, la campagne est"
         votes = [v for v in votes if v]
         guess = None
         if votes and (votes.count("m") == len(votes) or votes.count("f") == len(votes)):
@@ -1496,13 +1528,13 @@ def _drop_nested(cues: list[dict]) -> list[dict]:
 
 
 def extract_quotes(d: _Doc, verbs: dict[str, str], gender: dict[str, str], paragraphs: list[tuple[int, int]],
-                   institution_nouns: set[str] = frozenset()) -> list[dict]:
+                   institution_nouns: set[str] = frozenset(), governments: dict | None = None) -> list[dict]:
     """All quotes of one article, in reading order (see the module docstring for the rules).
 
     Speakers are resolved in reading order, so that a pronoun or a floating quote looks back at
     what the reader has just read.
     """
-    speakers = _Speakers(d, gender, institution_nouns)
+    speakers = _Speakers(d, gender, institution_nouns, governments)
     d.para_starts = [a for a, _ in paragraphs]
     spans = _split_inner_incises(d, find_quote_spans(d.text, paragraphs), verbs)
     d.spans = spans
@@ -1599,8 +1631,7 @@ def _quote_without_cue(d: _Doc, q: QuoteSpan, speakers: _Speakers, prev: dict | 
     if subject is not None:
         cue = ":"
     else:
-        subject = _subject_before_colon(d, q)
-        cue = ":" if subject is not None else None
+        cue, subject = _subject_before_colon(d, q)
     if subject is None and (cleft := _cleft_after(d, q)) is not None:
         cue, subject = cleft
     if subject is None:
@@ -1652,17 +1683,21 @@ def _name_after_colon(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
     return None
 
 
-def _subject_before_colon(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
-    """"D'autres ont été plus ironiques : « … »": the subject of the clause the colon ends."""
+def _subject_before_colon(d: _Doc, q: QuoteSpan) -> tuple[str | None, tuple[int, int] | None]:
+    """"D'autres ont été plus ironiques : « … »": the subject of the clause the colon ends; but
+    "Deux options s'offrent selon Mme Le Pen : « … »": the source of a "selon" in that clause."""
     before = d.text[max(0, q.start - 4):q.start]
     if not re.search(r":[ \u00a0]*$", before):
-        return None
+        return None, None
     colon = d.token_at(d.text.rindex(":", 0, q.start))
     s_lo = _sentence_range(d, colon)[0]
+    for k in range(s_lo, colon - 1):
+        if d.norm[k] in ("selon", "d'apres") and not _inside_quote(d, k) and d.t["pos"][k + 1] != "PUNCT":
+            return "selon", _np_range(d, k + 1)
     for k in range(colon - 1, s_lo - 1, -1):
         if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k) and d.t["head"][k] < colon + 1:
-            return _relative_antecedent(d, _np_range(d, k))
-    return None
+            return ":", _relative_antecedent(d, _np_range(d, k))
+    return None, None
 
 
 def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: pd.DataFrame,
@@ -1676,6 +1711,7 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
     verbs.update({key.removeprefix("s'").removeprefix("se "): verb for key, verb in list(verbs.items())
                   if key.startswith(("s'", "se "))})
     institution_nouns = {normalise(noun) for noun in load_list("institution_nouns.txt", corpus)}
+    governments = load_governments(lexicon, corpus)
     source_nouns = {normalise(noun) for noun in load_list("source_nouns.txt", corpus)}
     side_cues = {side: [_lemma_cue(c) for c in cues] for side, cues in lexicon.side_cues.items()}
     gender = {p: row.get("gender") for p, row in lexicon.persons.items() if row.get("gender")}
@@ -1691,7 +1727,7 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
                  groups["mentions"].get(doc.doc_id, mentions.iloc[0:0]), side_cues, source_nouns)
         paras = groups["paragraphs"].get(doc.doc_id)
         bounds = list(zip(paras["start_char"], paras["end_char"]))
-        for n, q in enumerate(extract_quotes(d, verbs, gender, bounds, institution_nouns)):
+        for n, q in enumerate(extract_quotes(d, verbs, gender, bounds, institution_nouns, governments)):
             q.update(doc_id=doc.doc_id, quote_id=n, sent_id=d.t["sent_id"][d.token_at(q["start_char"])],
                      n_words=count_words(q["text"]), anonymous=bool(q.get("anonymous")))
             rows.append(q)
@@ -1700,6 +1736,20 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
     table = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     table["side"] = table["side"].fillna("UNKNOWN")
     return table
+
+
+def load_governments(lexicon, corpus=None) -> dict[str, tuple[str, str | None]]:
+    """place key -> (government, its side) from data/governments.csv: "Washington" speaks as the Maison Blanche."""
+    from .datafiles import load_csv
+    from .entities import key_of
+
+    out = {}
+    for row in load_csv("governments.csv", corpus, required=("place", "government")):
+        alias = lexicon.aliases.get(key_of(row["government"]))
+        side = alias["side"] if alias and alias["side"] not in ("", "UNKNOWN") else None
+        for name in {row["place"], (lexicon.aliases.get(key_of(row["place"])) or {}).get("canonical") or row["place"]}:
+            out[key_of(name)] = (row["government"], side)
+    return out
 
 
 def _lemma_cue(cue: str) -> str:

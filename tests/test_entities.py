@@ -167,3 +167,25 @@ def test_pronoun_resolution_is_measured(seeds_corpus):
     correct, total = pronoun_accuracy(seeds_corpus)
     assert total >= 5  # 5 annotated "Il a déclaré …" quotes in the seeds
     assert correct / total >= 0.8, (correct, total)
+
+
+def test_a_full_name_tagged_once_is_that_person_everywhere(tmp_path):
+    """The small model often misses "Marine" before "Le Pen": a capitalised proper noun glued to a
+    person's name is its first name, the full name found once counts wherever it is written again,
+    and "Mme Le Pen" (a particle surname) links to it."""
+    (tmp_path / "a.txt").write_text(
+        "Titre\n\nDans une tribune publiée mardi, Marine Le Pen estime que l'Europe va mal.\n\n"
+        "Marine Le Pen avait réclamé samedi un référendum. Selon Mme Le Pen, le peuple doit trancher.",
+        encoding="utf-8")
+    mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
+    people = mentions[(mentions.kind == "name") & (mentions.type == "PER")]
+    assert people.canonical.tolist() == ["Marine Le Pen"] * 3, people[["text", "canonical"]]
+
+
+def test_a_surname_shared_by_two_people_goes_to_the_one_named_last(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Titre\n\nJean-Marie Le Pen a fondé le parti en 1972. Sa fille Marine Le Pen le dirige depuis 2011. "
+        "Le Pen a annoncé un nouveau nom.", encoding="utf-8")
+    mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
+    last = mentions[(mentions.kind == "name") & (mentions.text == "Le Pen")]
+    assert last.canonical.tolist() == ["Marine Le Pen"], mentions[["text", "canonical"]]

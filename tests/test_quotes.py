@@ -12,7 +12,7 @@ from analysis.quotes import find_quote_spans
 from conftest import PROJECT
 
 GOLD = PROJECT / "tests" / "gold"
-CONTROL_F1_FLOOR, CONTROL_SPEAKER_FLOOR = 0.85, 0.45  # set from the control set's first blind measurement (0.90, 0.51)
+CONTROL_F1_FLOOR, CONTROL_SPEAKER_FLOOR = 0.83, 0.65  # set from the control set's first blind measurement (0.865, 0.72)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_real_articles_development_set(real_scores):
     scores = real_scores["développement"]
     assert scores["f1"] >= 0.85, scores
     assert scores["direct recall"] >= 0.85, scores
-    assert scores["speaker accuracy"] >= 0.78, scores  # dev6 (the harder session-3 control set) joined at 0.51
+    assert scores["speaker accuracy"] >= 0.77, scores  # dev7 (the session-4 control set) joined at 0.51 blind
 
 
 @pytest.mark.slow
@@ -52,7 +52,7 @@ def test_real_articles_control_set(real_scores):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="the issue's target of 0.85 speaker accuracy on real articles is not reached "
-                   "(development 0.82, control 0.51 blind): see tests/gold/README.md and the closing note")
+                   "(development 0.79, control 0.72 blind): see tests/gold/README.md and the closing note")
 def test_real_articles_speaker_accuracy_target(real_scores):
     assert all(s["speaker accuracy"] >= 0.85 for s in real_scores.values()), real_scores
 
@@ -101,6 +101,15 @@ def test_multi_paragraph_quote_is_one_quote_and_unclosed_stays_in_its_paragraph(
     assert len(spans) == 2
     assert len(spans[0].inner) == 2 and spans[0].closed
     assert not spans[1].closed and spans[1].end == bounds[2][1]  # bounded by its paragraph
+
+
+def test_straight_quote_closed_in_the_next_paragraph_without_reopening():
+    paras = ['"Des appels résonnent partout.', 'J\'ai proposé un référendum", écrit-elle. "Le printemps vient", poursuit-elle.']
+    text = "\n\n".join(paras)
+    bounds = [(0, len(paras[0])), (len(paras[0]) + 2, len(text))]
+    spans = find_quote_spans(text, bounds)
+    assert [" ".join(text[a:b] for a, b in q.inner) for q in spans] == [
+        "Des appels résonnent partout. J'ai proposé un référendum", "Le printemps vient"]
 
 
 def quotes_of(tmp_path, body: str) -> pd.DataFrame:
@@ -191,6 +200,14 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     ("Iouri Ouchakov, conseiller en politique étrangère de Poutine, a déclaré que le Kremlin était généralement "
      "“satisfait” des pourparlers, mais a déclaré que Poutine avait averti Biden que Moscou avait besoin d’un "
      "résultat positif.", ["Iouri Ouchakov", "Iouri Ouchakov"]),
+    # a capital or a country speaking is its government (data/governments.csv)
+    ("Washington a averti que des sanctions seraient prises si la frontière était franchie.", ["Maison Blanche"]),
+    # a "selon" in the clause that a colon ends names the source of the quote after the colon
+    ("Deux options s'offrent selon Mme Le Pen à l'Union européenne : \"soit elle laisse partir le Royaume-Uni, "
+     "soit elle punit le peuple britannique\".", ["Le Pen"]),
+    # "Avec M. X, la campagne …" is not an apposition that makes X a woman
+    ("Sergueï Tikhanovski s'est lancé dans la campagne. Avec M. Tikhanovski, la campagne est différente.\n\n"
+     "« Le changement arrive », proclame-t-il.", ["Sergueï Tikhanovski"]),
     # a fronted participle speaks with the subject of its verb
     ("Jugeant que la situation était désormais « parfaitement sous contrôle », le président Donald Trump a ordonné "
      "le retrait de la Garde nationale.", ["Donald Trump"]),
