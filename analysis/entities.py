@@ -296,17 +296,24 @@ def _repeated_names(raw: list[dict], art: _Article) -> list[dict]:
 
 
 def _strip_leading_titles(raw: list[dict], person_nouns: set[str]) -> list[dict]:
-    """"Premier ministre Mahinda Rajapaksa" tagged as one name: the role is not part of the name
-    (it stays in the text, where the title step reads it as an apposition)."""
+    """"Premier ministre Mahinda Rajapaksa" tagged as one name: the role (and its adjectives) is not
+    part of the name (it stays in the text, where the title step reads it as an apposition)."""
     title_words = person_nouns | TITLE_QUALIFIERS
     for m in raw:
         words = list(re.finditer(r"\S+", m["text"]))
         cut = 0
         while cut < len(words) - 2 and normalise(words[cut].group()) in title_words:
             cut += 1
-        if cut and m["label"] in ("PER", "MISC") and any(normalise(w.group()) in person_nouns for w in words[:cut]):
-            m["start_char"] += words[cut].start()
-            m["text"] = m["text"][words[cut].start():]
+        if not (cut and m["label"] in ("PER", "MISC") and any(normalise(w.group()) in person_nouns for w in words[:cut])):
+            continue
+        # and the lower-case adjectives after the role: "Premier ministre pakistanais Imran Khan"
+        lower = cut
+        while lower < len(words) - 1 and words[lower].group()[:1].islower() and words[lower].group() not in SURNAME_PARTICLES:
+            lower += 1
+        if lower > cut and all(w.group()[:1].isupper() for w in words[lower:]):
+            cut = lower
+        m["start_char"] += words[cut].start()
+        m["text"] = m["text"][words[cut].start():]
     return raw
 
 

@@ -73,7 +73,9 @@ SUBORDINATORS = {"alors", "tandis", "parce", "bien", "afin", "pour", "avant", "s
                  "ainsi", "sorte", "maintenant", "tant", "mesure", "lors", "encore", "meme", "moins", "plus"}
 # Nouns for a document that carries an institution's words ("le communiqué du ministère").
 DOCUMENT_NOUNS = {"communique", "rapport", "note", "lettre", "message", "declaration", "etude", "bilan",
-                  "texte", "site", "compte", "courrier", "avis", "chiffre", "donnee", "statistique", "sondage", "tweet"}
+                  "texte", "site", "compte", "courrier", "avis", "chiffre", "donnee", "statistique", "sondage", "tweet",
+                  "comptage", "decompte", "enquete", "estimation", "recensement", "projection", "prevision",
+                  "information", "document", "publication"}
 CLITIC_SUBJECT = r"-(?:t-)?(?:il|elle|ils|elles|on)|t-(?:il|elle|ils|elles|on)"  # "a-t-il", "dit-elle", "a t-il"
 HONORIFICS = {"m.", "m", "mme", "mlle", "dr", "dr.", "me", "mgr", "pr", "pr.", "monsieur", "madame"}
 # Nouns of people who speak for someone else: "le porte-parole" after Joe Biden spoke is not Biden.
@@ -618,6 +620,8 @@ def _relative_antecedent(d: _Doc, rng: tuple[int, int] | None) -> tuple[int, int
 
 
 def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
+    if how != "incise" and (agent := _passive_agent(d, v)) is not None:
+        return agent
     if how != "incise" and (absolute := _absolute_subject(d, v)) is not None:
         return absolute
     if how != "incise" and d.t["dep"][v] == "conj":
@@ -681,6 +685,28 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
         head = d.t["head"][v]
         if head != v:
             return _subject_phrase(d, head, "que")
+    return None
+
+
+RELAYING_VERBS = {"rapporter", "citer", "relayer", "reprendre", "transmettre"}  # "cité par l'agence": not the author
+
+
+def _passive_agent(d: _Doc, v: int) -> tuple[int, int] | None:
+    """"Des propos jugés « déments » par la télévision chinoise CCTV": a past participle without
+    "avoir" speaks with the agent its "par" introduces, later in the clause (outside the quote)."""
+    if "VerbForm=Part" not in d.t["morph"][v] or d.norm[v].endswith("ant") or d.lemma[v] in RELAYING_VERBS:
+        return None
+    if any(d.lemma[k] == "avoir" or d.t["dep"][k] == "nsubj" or d.norm[k] in ("se", "s'") for k in d.children.get(v, [])) \
+            or _after_auxiliary(d, v) or any(d.norm[k] in ("se", "s'") for k in range(max(0, v - 3), v)):
+        return None  # "a jugé", "il s'est dit « surpris » par la démarche": not a passive
+    s_hi = min(d.n - 2, v + 15)  # (not the parser's sentence: it often ends one inside the quote)
+    for j in range(v + 1, s_hi + 1):
+        if _inside_quote(d, j) or d.t["text"][j] in STRAIGHT + OPENERS + CLOSERS:
+            continue
+        if d.t["text"][j] in (";", ".", ":") or d.t["pos"][j] == "VERB" or d.para_of(d.t["start_char"][j]) != d.para_of(d.t["start_char"][v]):
+            return None
+        if d.norm[j] == "par" and d.t["pos"][j + 1] in ("DET", "PROPN", "NOUN"):
+            return _np_range(d, j + 1)
     return None
 
 
@@ -875,13 +901,21 @@ class _Speakers:
             same = self._previous()
             if same:
                 return {**same, "speaker_text": text}
-        if head_lemma in DOCUMENT_NOUNS or head_lemma in WRAPPER_NOUNS:
-            # "le communiqué du ministère de l'Intérieur", "l'administration de la Maison Blanche": the ministry speaks
+        if head_lemma in DOCUMENT_NOUNS:
+            # "le communiqué du ministère de l'Intérieur", "des données diffusées par la London School …",
+            # "un bilan établi par l'AFP": the author speaks; "la note d'information": an unnamed author
+            author = self._document_author(lo, hi)
+            if author is not None:
+                return {**self.resolve(author), "speaker_text": text}
+            if d.norm[lo] in ("le", "la", "l'", "ce", "cette") and hi == lo + 1 and self.history:
+                return {**self._previous(), "speaker_text": text}  # "le communiqué": the document of whoever just spoke
+            if d.norm[lo] in INDEFINITE_DETERMINERS or any(d.norm[j] in ("de", "du", "des", "d'") for j in range(lo, hi)):
+                return {"speaker_text": text, "speaker": None, "anonymous": True, "side": _cue_side(d, lo, hi) or "UNKNOWN"}
+        if head_lemma in WRAPPER_NOUNS:
+            # "l'administration de la Maison Blanche": the body speaks
             of = next((j for j in range(lo, hi) if d.norm[j] in ("de", "du", "des", "d'")), None)
             if of is not None and of < hi:
                 return self.resolve((of + 1, hi))
-            if head_lemma in DOCUMENT_NOUNS and d.norm[lo] in ("le", "la", "l'", "ce", "cette") and self.history:
-                return {**self._previous(), "speaker_text": text}  # "le communiqué": the document of whoever just spoke
         head = next((j for j in range(lo, hi + 1) if d.t["pos"][j] in ("NOUN", "PROPN")), lo)
         mention = self._mention_speaker(start, end, head)
         side = _cue_side(d, lo, hi)
@@ -1273,8 +1307,9 @@ class _Speakers:
             found = self._person_at(d.t["start_char"][lo - 2], d.end_char(lo - 2))
             if found:
                 return found
-        if hi + 2 < d.n and d.t["text"][hi + 1] == "," and not (lo and d.norm[lo - 1] in ("selon", "apres", "pour", "de")):
-            # not "Selon le quotidien, X regrette"
+        if hi + 2 < d.n and d.t["text"][hi + 1] == "," and (not (lo and d.norm[lo - 1] in ("selon", "apres", "pour", "de"))
+                                                            or self._name_ends_sentence(hi + 2)):
+            # not "Selon le quotidien, X regrette", but "selon le porte-parole du ministère, Kianouche Jahanpour."
             found = self._person_at(d.t["start_char"][hi + 2], d.end_char(hi + 2))
             if found is None and d.t["pos"][hi + 2] == "PROPN":
                 end = hi + 2
@@ -1285,6 +1320,31 @@ class _Speakers:
                     found = {"speaker": name, "anonymous": False, "side": "UNKNOWN", "type": "PER"}
             return found
         return None
+
+    def _document_author(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """Who wrote the document a phrase names: the "par X" after its participle ("diffusées par
+        X", "établi mardi par X") or its "de X" complement when X designates someone."""
+        d = self.d
+        s_hi = _sentence_range(d, hi)[1]
+        for j in range(lo + 1, min(s_hi, hi + 8) + 1):
+            if j > hi and (d.t["text"][j] in (",", ".", ";", ":") or _inside_quote(d, j)
+                           or d.t["pos"][j] == "VERB" and "VerbForm=Part" not in d.t["morph"][j]):
+                return None
+            if j + 1 <= s_hi and (d.norm[j] == "par" or d.norm[j] in ("de", "du", "des", "d'") and j <= hi) \
+                    and _designates_someone(d, j + 1, self.institution_nouns):
+                return _np_range(d, j + 1)
+        return None
+
+    def _name_ends_sentence(self, k: int) -> bool:
+        """Is the person named at token k the last thing in its sentence (an apposition, not a subject)?"""
+        d = self.d
+        name = next((x for x in d.mention_covering(d.t["start_char"][k], d.end_char(k)) if x.get("kind") == "name"
+                     and x.get("type") == "PER"), None)
+        if name is None:
+            return False
+        last = d.token_at(name["end_char"] - 1)
+        return last + 1 >= d.n or d.t["text"][last + 1] in (".", ";", ")", "!", "?") or (
+            d.t["sent_id"][last + 1] != d.t["sent_id"][k])
 
     def _person_at(self, start: int, end: int) -> dict | None:
         for m in self.d.mention_covering(start, end):

@@ -208,6 +208,16 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     # "Avec M. X, la campagne …" is not an apposition that makes X a woman
     ("Sergueï Tikhanovski s'est lancé dans la campagne. Avec M. Tikhanovski, la campagne est différente.\n\n"
      "« Le changement arrive », proclame-t-il.", ["Sergueï Tikhanovski"]),
+    # a passive speech verb speaks with its agent; "s'est dit … par" is not a passive
+    ("Le ministre a accusé Pékin. Des propos jugés « mensongers et dangereux » par la télévision chinoise CCTV.",
+     ["CCTV"]),
+    # a document speaks for its author ("par X", "de X"); with no author named, an unnamed source
+    ("Plus de cent projets de vaccins ont été lancés, selon des données diffusées par l'Organisation mondiale de la "
+     "santé. Le pays compte 300 morts, selon la note d'information envoyée aux médias.",
+     ["Organisation mondiale de la santé", None]),
+    # "selon <role>, <name>." ends the sentence: the name in apposition is the speaker
+    ("Le pays a recensé 55 nouveaux décès, selon le porte-parole du ministère de la Santé, Kianouche Jahanpour.",
+     ["Kianouche Jahanpour"]),
     # a fronted participle speaks with the subject of its verb
     ("Jugeant que la situation était désormais « parfaitement sous contrôle », le président Donald Trump a ordonné "
      "le retrait de la Garde nationale.", ["Donald Trump"]),
