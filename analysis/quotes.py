@@ -492,7 +492,11 @@ def _content_of_verb(d: _Doc, v: int) -> tuple[str, int, int] | None:
         while end > 0 and d.t["pos"][end] == "PUNCT" and d.t["text"][end] not in CLOSERS + STRAIGHT:
             end -= 1
         start = _statement_start(d, end)
-        if end >= start:
+        # a statement has a verb (or quote marks): "Mohsen Alviri, universitaire …, a souligné
+        # l'importance de …" is the subject and its apposition, which the parser cut off
+        has_verb = any(d.t["pos"][k] in ("VERB", "AUX") or d.t["text"][k] in STRAIGHT + OPENERS + CLOSERS
+                       for k in range(start, end + 1))
+        if end >= start and has_verb:
             return "incise", d.t["start_char"][start], d.end_char(end)
     return None
 
@@ -685,6 +689,24 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
         head = d.t["head"][v]
         if head != v:
             return _subject_phrase(d, head, "que")
+    if how != "incise" and not any(d.t["dep"][k] in SUBJECT_DEPS for k in d.children.get(v, [])):
+        return _subject_before_cut(d, v)
+    return None
+
+
+def _subject_before_cut(d: _Doc, v: int) -> tuple[int, int] | None:
+    """"Mohsen Alviri, universitaire …, premier foyer de l'épidémie dans le pays, a souligné …": the
+    parser cut the sentence inside the long apposition (no full stop there); the subject is the
+    first name of the piece before the cut."""
+    s_lo = _sentence_range(d, v)[0]
+    if s_lo == 0 or d.t["text"][s_lo - 1] in (".", "!", "?", ":", ";", "…") or d.para_of(d.t["start_char"][s_lo - 1]) != d.para_of(d.t["start_char"][v]):
+        return None
+    p_lo = _sentence_range(d, s_lo - 1)[0]
+    for k in range(p_lo, s_lo):
+        if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k):
+            names = [m for m in d.mention_covering(d.t["start_char"][k], d.end_char(k))
+                     if m.get("kind") == "name" and m.get("type") in ("PER", "ORG")]
+            return (d.token_at(names[0]["start_char"]), d.token_at(names[0]["end_char"] - 1)) if names else None
     return None
 
 
@@ -1525,6 +1547,27 @@ def _clause_subject(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
     return None
 
 
+def _speech_verb_before(d: _Doc, q: QuoteSpan) -> tuple[str, tuple[int, int]] | None:
+    """"Mohsen Alviri … a souligné l'importance des prières, qui « sont l'occasion … »": words quoted
+    in the complement of a reporting verb earlier in the same sentence (up to the last full stop
+    outside quotes, whatever the parser cut) are that verb's subject's, when it designates someone."""
+    first = d.token_at(q.start)
+    for v, lemma in reversed(getattr(d, "cue_verbs", [])):
+        if v >= first:
+            continue
+        between = range(v + 1, first)
+        if d.para_of(d.t["start_char"][v]) != d.para_of(q.start) or any(
+                d.t["text"][k] in (".", ";", "!", "?") and not _inside_quote(d, k) for k in between):
+            return None
+        if any(a <= d.t["start_char"][v] < b for a, b in d.quote_ranges) or _is_participle(d, v):
+            continue
+        subject = _subject_of(d, v, "que")
+        if subject is not None and _designates_someone(d, subject[0], set()) and d.norm[subject[0]] != "qui":
+            return lemma, subject
+        return None
+    return None
+
+
 def _narrated_subject(d: _Doc, q: QuoteSpan, prev: dict | None) -> tuple[int, int] | None:
     """A quote that opens a sentence right after the journalist's sentence about a named person
     ("Jean-Luc Mélenchon faisait un pas de plus vers le PS. « Je suis venu … »"): that person, the
@@ -1600,7 +1643,8 @@ def extract_quotes(d: _Doc, verbs: dict[str, str], gender: dict[str, str], parag
     d.spans = spans
     d.quote_ranges = [(q.start, q.end) for q in spans]
     cues = []
-    for v, lemma in _cue_verbs(d, verbs):
+    d.cue_verbs = _cue_verbs(d, verbs)
+    for v, lemma in d.cue_verbs:
         content = _content_of_verb(d, v)
         if content:
             how, start, end = content
@@ -1694,6 +1738,8 @@ def _quote_without_cue(d: _Doc, q: QuoteSpan, speakers: _Speakers, prev: dict | 
         cue, subject = _subject_before_colon(d, q)
     if subject is None and (cleft := _cleft_after(d, q)) is not None:
         cue, subject = cleft
+    if subject is None and (governing := _speech_verb_before(d, q)) is not None:
+        cue, subject = governing
     if subject is None:
         if count_words(text) < MIN_UNATTRIBUTED_WORDS:
             return None

@@ -218,6 +218,11 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     # "selon <role>, <name>." ends the sentence: the name in apposition is the speaker
     ("Le pays a recensé 55 nouveaux décès, selon le porte-parole du ministère de la Santé, Kianouche Jahanpour.",
      ["Kianouche Jahanpour"]),
+    # words quoted in the complement of a reporting verb earlier in the sentence are its subject's, even
+    # where the parser cuts the sentence after a long apposition (which is then no statement of its own)
+    ("Mohsen Alviri, universitaire et théologien de Qom, ville sainte chiite du centre et premier foyer de "
+     "l'épidémie dans le pays, a souligné l'importance des prières du vendredi dans la République islamique, qui "
+     "\"sont l'occasion de créer une interaction entre le gouvernement et les masses\".", ["Mohsen Alviri"]),
     # a fronted participle speaks with the subject of its verb
     ("Jugeant que la situation était désormais « parfaitement sous contrôle », le président Donald Trump a ordonné "
      "le retrait de la Garde nationale.", ["Donald Trump"]),
