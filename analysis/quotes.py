@@ -283,7 +283,10 @@ class _Doc:
 def _is_negated_or_hypothetical(d: _Doc, v: int) -> bool:
     """"n'a pas dit que", "pourrait dire", "si … disait": not a quote."""
     kids = d.children.get(v, [])
-    if any(d.lemma[k] in NEGATIONS for k in kids):
+    group = _verb_group_start(d, v)
+    # the negation sits in the verb group ("n'a pas dit", "ne dit pas"), not in a clause the parser
+    # hung on the verb ("X, accusé de ne pas avoir réagi, avait reconnu que")
+    if any(d.lemma[k] in NEGATIONS and group - 2 <= k <= v + 2 for k in kids):
         return True
     head = d.t["head"][v]
     if d.t["dep"][v] == "xcomp" and d.lemma[head] in MODALS:
@@ -689,6 +692,8 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
         head = d.t["head"][v]
         if head != v:
             return _subject_phrase(d, head, "que")
+    if d.t["dep"][v] == "xcomp" and d.t["dep"][d.t["head"][v]] == "acl" and d.t["pos"][d.t["head"][d.t["head"][v]]] in ("NOUN", "PROPN"):
+        return _np_range(d, d.t["head"][d.t["head"][v]])  # "le président X, accusé par ses détracteurs de …, avait reconnu"
     if how != "incise" and not any(d.t["dep"][k] in SUBJECT_DEPS for k in d.children.get(v, [])):
         return _subject_before_cut(d, v)
     return None
@@ -1494,7 +1499,11 @@ def _selon_cues(d: _Doc, institution_nouns: set[str] = frozenset()) -> list[tupl
             continue
         first = i - 1 if d.norm[i] == "apres" else (i - 2 if avis else i)
         comma = next((j for j in range(np[1] + 1, s_hi + 1) if d.t["text"][j] == ","), None)
-        if first <= lead + 1:  # at the start: content after the comma that closes the source
+        before = d.text[:d.t["start_char"][first]].rstrip()
+        quoted = next((q for q in getattr(d, "spans", []) if q.closed and q.end == len(before)), None)
+        if quoted is not None and not pour:  # 'la rentrée la plus « étrange de l'histoire » selon les mots de X'
+            out.append((i, "selon", quoted.start, quoted.end, np))
+        elif first <= lead + 1:  # at the start: content after the comma that closes the source
             if comma is None or comma >= s_hi:
                 continue
             out.append((i, "selon", d.t["start_char"][comma + 1], d.end_char(_trim_end(d, s_hi)), np))

@@ -223,6 +223,12 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     ("Mohsen Alviri, universitaire et théologien de Qom, ville sainte chiite du centre et premier foyer de "
      "l'épidémie dans le pays, a souligné l'importance des prières du vendredi dans la République islamique, qui "
      "\"sont l'occasion de créer une interaction entre le gouvernement et les masses\".", ["Mohsen Alviri"]),
+    # a negation in a clause the parser hung on the verb does not negate it; the noun a participle
+    # phrase describes is the subject of the verb that completes it; "« … » selon les mots de X" is X's
+    ("Dimanche, le président américain Donald Trump, accusé par ses détracteurs de ne pas avoir réagi assez "
+     "rapidement, avait reconnu que son pays allait \"perdre 75.000 personnes\".\n\nLe Sénat a fait sa rentrée "
+     "la plus \"étrange de l'histoire moderne\" selon les mots du sénateur Chuck Schumer.",
+     ["Donald Trump", "Chuck Schumer"]),
     # a fronted participle speaks with the subject of its verb
     ("Jugeant que la situation était désormais « parfaitement sous contrôle », le président Donald Trump a ordonné "
      "le retrait de la Garde nationale.", ["Donald Trump"]),
