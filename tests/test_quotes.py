@@ -229,6 +229,12 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
      "rapidement, avait reconnu que son pays allait \"perdre 75.000 personnes\".\n\nLe Sénat a fait sa rentrée "
      "la plus \"étrange de l'histoire moderne\" selon les mots du sénateur Chuck Schumer.",
      ["Donald Trump", "Chuck Schumer"]),
+    # a quoted view "pour" a named person right after the quote is that person's
+    ("Une victoire de Donald Trump serait un \"grand moment de joie\" pour le député Gilbert Collard, proche du "
+     "Front national.", ["Gilbert Collard"]),
+    # a quote opening its paragraph like a headline: the person the next sentence is about
+    ("\"Faire de la musique ne devrait pas être un délit\". Dans une tribune publiée sur Facebook, Léa Toussaint "
+     "s'insurge contre une amende.", ["Léa Toussaint"]),
     # a fronted participle speaks with the subject of its verb
     ("Jugeant que la situation était désormais « parfaitement sous contrôle », le président Donald Trump a ordonné "
      "le retrait de la Garde nationale.", ["Donald Trump"]),
