@@ -19,6 +19,7 @@ PACKAGE_DATA = Path(__file__).parent / "data"
 # Names the reader must never mistake for articles when they sit in a corpus folder.
 DATA_FILE_NAMES = {
     "aliases.csv",
+    "first_names.csv",
     "governments.csv",
     "roles.csv",
     "sides.csv",

@@ -6,17 +6,21 @@ person, "l'administration Biden" as a place). This module, in order:
 1. **filters noise**: stop-listed words, single letters, lower-case words, single words that
    the corpus also writes in lower case (common nouns), sentence-initial capitalised common
    words — every drop is a row of `dropped_mentions` with its reason;
-2. **names**: a leading role cut off ("Premier ministre X" is X), a name in apposition to a
-   role or person noun made a person whatever the model tagged ("le ministre Bill Barr"),
-   then the alias table (`data/aliases.csv`), then within one article a surname alone
-   ("Biden", "M. Lavrov") links to the full name, then close misspellings of a known person
+2. **names**: a leading role and its adjectives cut off ("Premier ministre pakistanais X" is
+   X), a name in apposition to a role or person noun made a person whatever the model tagged
+   ("le ministre Bill Barr"), a capitalised word glued before a person's name taken as its
+   first name ("Marine" of "Marine Le Pen", often missed), a full name tagged once found
+   wherever the article repeats it, then the alias table (`data/aliases.csv`), then within one
+   article a surname alone ("Biden", "M. Lavrov", "Le Pen") links to the full name (of two
+   people with that surname, the one named last), then close misspellings of a known person
    link by fuzzy matching (rapidfuzz, threshold `FUZZY_THRESHOLD` measured in
    tests/test_entities.py) — every automatic link is a row of `entity_links`;
 3. **titles**: "le président russe", "la porte-parole de la Maison Blanche" resolve to the
    person the article itself names in apposition, else to the roles table
    (`data/roles.csv`) at the article's date;
 4. **pronouns**: "il"/"elle" subject of a speech verb resolve to the most recent compatible
-   person (the subject of a recent sentence first), skipping captions and headings;
+   person (the subject of a recent sentence first; gender from the alias table, else the first
+   name, `data/first_names.csv`), skipping captions and headings;
 5. **sides** from the alias table, else from side cues in the name ("ministère russe …").
 
 Tables: `mentions` (DESIGN.md columns + `type`, `method`), `entities`, `entity_links`,
@@ -124,6 +128,7 @@ class Lexicon:
     stoplist: set[str]
     speech_verbs: set[str]
     persons: dict[str, dict] = field(default_factory=dict)  # canonical -> alias row (PER only)
+    first_names: dict[str, str] = field(default_factory=dict)  # normalised first name -> "m" / "f"
 
     @classmethod
     def load(cls, corpus=None) -> "Lexicon":
@@ -140,8 +145,27 @@ class Lexicon:
             validate_side(row["side"], f"{row['_file']}, line {row['_line']}", corpus)
             cues.setdefault(row["side"], []).append(row["cue"])
         persons = {row["canonical"]: row for row in aliases.values() if row["type"] == "PER"}
+        first_names = {}
+        for row in load_csv("first_names.csv", corpus, required=("first_name", "gender")):
+            if row["gender"] not in ("m", "f", "x"):
+                raise ValueError(f"{row['_file']}, line {row['_line']}: gender must be m, f or x (both)")
+            if row["gender"] != "x":
+                first_names[normalise(row["first_name"])] = row["gender"]
         return cls(aliases, roles, cues, _read_list("entity_stoplist.txt", corpus),
-                   _read_list("speech_verbs.txt", corpus), persons)
+                   _read_list("speech_verbs.txt", corpus), persons, first_names)
+
+    def gender_of_name(self, name: str | None) -> str | None:
+        """"m"/"f" from the alias table, else from the first name (data/first_names.csv: "Marine" is
+        a woman, "Jean-Marie" a man by its first part); None when unknown or used for both."""
+        if not name:
+            return None
+        if gender := (self.persons.get(name) or {}).get("gender"):
+            return gender
+        words = key_of(name).split()
+        if len(words) < 2:
+            return None  # a surname alone says nothing
+        first = words[0]
+        return self.first_names.get(first) or self.first_names.get(first.split("-")[0])
 
 
 def _read_list(name: str, corpus=None) -> set[str]:
@@ -168,6 +192,7 @@ class _Article:
         self.dropped: list[dict] = []
         self.links: list[dict] = []
         self.appositions: dict[tuple[str, str | None], str] = {}
+        self.apposition_roles: dict[tuple[str, str | None], str] = {}  # the role's full wording there
 
     def side_label(self, match_id: int) -> str:
         """The side code a side-cue match stands for (its PhraseMatcher label)."""
@@ -456,23 +481,33 @@ def _title_mentions(art: _Article, doc, role_matcher) -> list[dict]:
         person = None
         if end < len(T["text"]) and end in name_at:  # "le président russe Vladimir Poutine"
             person = name_at[end]
-        elif end + 1 < len(T["text"]) and T["text"][end] == "," and end + 1 in name_at:  # "…, Jena Psaki"
+        elif (end + 1 < len(T["text"]) and T["text"][end] == "," and end + 1 in name_at  # "…, Jena Psaki"
+              and not _after_preposition(T, det if det is not None else head)):  # not "Au sujet du président, X critique"
             person = name_at[end + 1]
         else:
             before = (det if det is not None else head) - 1
             if before > 0 and T["text"][before] == "," and before - 1 in name_at:  # "Emily Horne, porte-parole …"
                 person = name_at[before - 1]
+        first_word = det + 1 if det is not None else head
+        full = " ".join(normalise(w) for w in T["text"][first_word:end])  # "premier ministre", "ministre de la sante"
         if person is not None:
-            art.appositions.setdefault((role, side), person["canonical"])
-            art.appositions.setdefault((role, None), person["canonical"])
+            for key in ((role, side), (role, None)):
+                if key not in art.appositions:
+                    art.appositions[key] = person["canonical"]
+                    art.apposition_roles[key] = full
             continue
         if det is None or normalise(T["text"][det]) not in ("le", "la", "l'"):
             continue  # "un haut responsable": anonymous, not a title of one person
         start = int(T["start_char"][det])
         stop = int(T["start_char"][end - 1]) + len(T["text"][end - 1])
         found.append({"doc_id": art.doc_id, "sent_id": int(T["sent_id"][head]), "start_char": start,
-                      "end_char": stop, "label": "PER", "kind": "title", "role": role, "side": side or None})
+                      "end_char": stop, "label": "PER", "kind": "title", "role": role, "side": side or None,
+                      "full_role": full})
     return found
+
+
+def _after_preposition(T: dict, i: int) -> bool:
+    return i > 0 and (T["pos"][i - 1] == "ADP" or normalise(T["text"][i - 1]) in ("du", "au", "aux", "des"))
 
 
 def _extend_title(T: dict, end: int, name_at: dict, sent_id: int) -> int:
@@ -506,10 +541,18 @@ def _span_side(art: _Article, start: int, end: int) -> str | None:
 def _resolve_title(t: dict, art: _Article, named: set[str]) -> None:
     """The holder of a role: the article's apposition first, then the roles table."""
     role, side = t["role"], t["side"]
-    person = art.appositions.get((role, side))
+
+    def same_role(key) -> bool:
+        """"le ministre de la Santé" is not "le Premier ministre Scott Morrison": both qualified, in other words."""
+        def qualifiers(wording):
+            return set(wording.split()) - set(role.split()) - {"de", "du", "des", "d'", "la", "le", "l'", "les"}
+        theirs, mine = qualifiers(art.apposition_roles.get(key, role)), qualifiers(t.get("full_role", role))
+        return not (theirs and mine) or bool(theirs & mine)
+
+    person = art.appositions.get((role, side)) if same_role((role, side)) else None
     method = "apposition"
     if person is None and side is None:
-        holders = {p for (r, _), p in art.appositions.items() if r == role}
+        holders = {p for (r, s_), p in art.appositions.items() if r == role and same_role((r, s_))}
         person = holders.pop() if len(holders) == 1 else None
     if person is None:
         method = "roles table"
@@ -570,7 +613,7 @@ def _antecedent(art: _Article, people: list[dict], before: int, gender: str, sen
 
 
 def _gender_ok(m: dict, gender: str, art: _Article) -> bool:
-    known = art.lexicon.persons.get(m["canonical"], {}).get("gender") or m.get("gender")
+    known = art.lexicon.gender_of_name(m["canonical"]) or m.get("gender")
     return not known or known == gender
 
 

@@ -8,17 +8,25 @@ How:
 1. **Quote marks** are paired per paragraph, family by family (« », curly, straight "), which
    also pairs the web's reversed (” … “), mismatched (“ … ») and closing-as-opener (» … »)
    forms. An unclosed quote ends with its paragraph, unless the next paragraph re-opens it
-   (a multi-paragraph quote): it can never swallow the article.
+   (a multi-paragraph quote) or closes it (an odd number of marks there, the first glued to the
+   word before it): it can never swallow the article.
 2. **Cues** come from the dependency parse of the cached token table: a reporting verb
    (`data/speech_verbs.txt`, also recognised from its form when the small model misreads it)
    with a `que`-clause, a colon, a quoted complement, or in incise position; right after a
    quote and a comma, any verb with its subject after it ("« … », a plaisanté Elon Musk");
-   `selon X`, `d'après X`, `de l'avis de X`, a leading `Pour X,`; a quote then a colon then a
-   name (a headline); a clause ending in a colon before a quote. Negated ("n'a pas dit que")
-   and hypothetical ("pourrait dire", "si … disait") speech is skipped.
-3. **Speakers**, resolved in reading order: the subject (or the phrase after an incise verb),
-   read through the entity mentions; a pronoun goes to the last compatible speaker or a person
-   just named as a subject (gender from the alias table, else from how the article introduces
+   `selon X`, `d'après X`, `de l'avis de X`, a leading `Pour X,`, `« … » selon X` and
+   `« … » pour <a named person>` right after a quote; a quote then a colon then a name (a
+   headline); a clause ending in a colon before a quote (its `selon X` if it has one); words
+   quoted in the complement of a reporting verb earlier in the sentence. Negated ("n'a pas dit
+   que", the negation in the verb group) and hypothetical ("pourrait dire", "si … disait")
+   speech is skipped.
+3. **Speakers**, resolved in reading order: the subject (or the phrase after an incise verb,
+   the `par` agent of a passive "des propos jugés « … » par X", the name before a cut the parser
+   made inside a long apposition), read through the entity mentions; a capital or a country
+   speaking is its government (`data/governments.csv`: "Washington" is the Maison Blanche); a
+   document speaks for the author its "par X"/"de X" names, else it is an unnamed source; a
+   pronoun goes to the last compatible speaker or a person just named as a subject (gender from
+   the alias table, the first name (`data/first_names.csv`), else from how the article introduces
    the person: "le rappeur Rohff", "Nadia, la femme du…"); an epithet ("la jeune soldate", "le
    magnat de l'immobilier") goes to the person the article describes that way, else the one
    who just spoke; a body's description (`data/institution_nouns.txt`: "l'institut
@@ -33,7 +41,8 @@ How:
    of these), and so is an unnamed source described through someone known ("un proche d'Alain
    Juppé"); UNKNOWN means the machine could not tell. A quote with no cue takes the subject of
    the clause it completes when that designates someone (not a relative "qui" whose verb is
-   quoted: that is the topic), else it continues the previous speaker.
+   quoted: that is the topic); one opening its paragraph like a headline, the person the next
+   sentence is about; else it continues the previous speaker.
 
 Like textacy's `direct_quotations`, the rules are readable and their limits are stated:
 quotes inside quotes are not split, and a cue the parser misreads is missed — the notebook
@@ -315,7 +324,7 @@ def _cue_verbs(d: _Doc, verbs: set[str]) -> list[tuple[int, str]]:
         elif d.t["pos"][i] in ("VERB", "AUX"):
             cue = lemma if lemma in verbs else guess_verb_lemma(d.t["text"][i], verbs)
         elif d.t["pos"][i] in ("NOUN", "ADJ", "PROPN") and i + 1 < d.n and (
-                d.norm[i + 1] in ("que", "qu'", "qu")  # "La sécurité routière indique que"
+                d.norm[_skip_linking_adverbs(d, i + 1)] in ("que", "qu'", "qu")  # "La sécurité routière indique (en effet) que"
                 or i > 0 and d.t["text"][i - 1] == "," and d.t["text"][i].islower() and _inverted_subject_follows(d, i)):
             cue = guess_verb_lemma(d.t["text"][i], verbs)  # "…, rapporte mardi Le Parisien"
         elif d.t["pos"][i] in ("NOUN", "ADJ") and _after_auxiliary(d, i):
@@ -327,6 +336,18 @@ def _cue_verbs(d: _Doc, verbs: set[str]) -> list[tuple[int, str]]:
         if cue and not _is_negated_or_hypothetical(d, at) and not _inside_quote(d, at):
             out.append((at, cue))
     return out
+
+
+LINKING_ADVERBS = {"en", "effet", "aussi", "donc", "bien", "par", "ailleurs", "pourtant", "encore", "egalement",
+                   "notamment", "alors", "meme", "toutefois", "cependant", "ainsi"}
+
+
+def _skip_linking_adverbs(d: _Doc, j: int) -> int:
+    """"rapporte en effet que", "signale aussi que": the token after at most three linking words."""
+    k = j
+    while k < d.n - 1 and k - j < 3 and d.norm[k] in LINKING_ADVERBS:
+        k += 1
+    return k
 
 
 def _after_auxiliary(d: _Doc, i: int) -> bool:
@@ -473,9 +494,11 @@ def _content_of_verb(d: _Doc, v: int) -> tuple[str, int, int] | None:
         if d.norm[j] in ("que", "qu'", "qu") and d.t["pos"][j] == "SCONJ":
             clause_head = d.t["head"][j]
             fait = d.norm[j - 3:j] == ["sur", "le", "fait"]  # "insister sur le fait que"
-            if d.norm[j - 1] in SUBORDINATORS or (d.t["dep"][clause_head] in ("acl", "acl:relcl") and not fait):
-                break  # "alors que …"; "exige des garanties que …": the clause completes a noun
-            end = _clause_end(d, j + 1, s_hi)
+            if d.norm[j - 1] in SUBORDINATORS or (d.t["dep"][clause_head] in ("acl", "acl:relcl") and not fait
+                                                  and d.t["pos"][v] in ("VERB", "AUX")):
+                break  # "alors que …"; "exige des garanties que …": the clause completes a noun (not when
+                # the model misread the verb itself: "L'Opinion rapporte [ADJ] en effet que")
+            end = _clause_end(d, j + 1, _over_quote_cut(d, s_hi))
             return "que", d.t["start_char"][j + 1], d.end_char(end)
         if d.t["text"][j] == ":":
             return _after_colon(d, j)
@@ -591,6 +614,20 @@ def _trim_end(d: _Doc, hi: int) -> int:
     return hi
 
 
+def _over_quote_cut(d: _Doc, s_hi: int) -> int:
+    """The parser often ends a sentence at a quote mark ("que l'appellation « Rassemblement
+    national » ne serait pas disponible"): the real end is the next full stop outside quotes."""
+    if s_hi + 1 >= d.n or not (d.t["text"][s_hi] in STRAIGHT + OPENERS + CLOSERS or _inside_quote(d, s_hi + 1)) or (
+            d.t["text"][s_hi] in (".", "!", "?", ";") and not _inside_quote(d, s_hi)):
+        return s_hi
+    k = s_hi + 1
+    para = d.para_of(d.t["start_char"][s_hi])
+    while k < d.n - 1 and d.para_of(d.t["start_char"][k + 1]) == para and not (
+            d.t["text"][k] in (".", "!", "?", ";") and not _inside_quote(d, k)):
+        k += 1
+    return k
+
+
 def _clause_end(d: _Doc, start: int, s_hi: int) -> int:
     """End of a que-clause when the parser gave no ccomp: up to an incise verb or the sentence end."""
     for j in range(start, s_hi + 1):
@@ -644,7 +681,8 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
         named = _name_before(d, v)
         if named is not None:
             return named
-        subjects = [k for k in d.children.get(v, []) if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k)]
+        subjects = [_real_subject(d, k) for k in d.children.get(v, []) if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k)]
+        subjects = [k for k in subjects if k is not None]
         before = [k for k in subjects if k < v]
         if before:
             return _np_range(d, before[0])
@@ -735,6 +773,15 @@ def _passive_agent(d: _Doc, v: int) -> tuple[int, int] | None:
         if d.norm[j] == "par" and d.t["pos"][j + 1] in ("DET", "PROPN", "NOUN"):
             return _np_range(d, j + 1)
     return None
+
+
+def _real_subject(d: _Doc, k: int) -> int | None:
+    """The parser's subject k, unless a preposition governs it ("En Grèce, le ministre de la Santé a
+    déclaré": "Grèce" is no subject; the phrase in apposition to it is)."""
+    kids = d.children.get(k, [])
+    if not any(d.t["dep"][c] == "case" and d.t["pos"][c] == "ADP" and c < k for c in kids):
+        return k
+    return next((c for c in kids if d.t["dep"][c] == "appos" and c > k), None)
 
 
 def _absolute_subject(d: _Doc, v: int) -> tuple[int, int] | None:
@@ -866,8 +913,9 @@ class _Speakers:
     """Turns a speaker noun phrase into (speaker, anonymous, side), remembering who spoke last."""
 
     def __init__(self, d: _Doc, persons_gender: dict[str, str], institution_nouns: set[str] = frozenset(),
-                 governments: dict | None = None):
+                 governments: dict | None = None, name_gender=lambda name: None):
         self.d, self.gender = d, dict(persons_gender)  # a copy: guesses are per article
+        self.name_gender = name_gender
         self.institution_nouns, self.governments = institution_nouns, governments or {}
         self.history: list[dict] = []
 
@@ -976,7 +1024,7 @@ class _Speakers:
             r"\b(?:d['’]\s*une?|de plusieurs|de certains|des)\b",
             d.text[title["start_char"]:d.end_char(min(s_hi, hi + 2))], flags=re.I)
         if title is not None and d.norm[lo] in ("le", "la", "l'") and not one_of_several and head_lemma not in PROXY_NOUNS:
-            holder = self._title_holder(lo, start, head_lemma) or self._described_anywhere(lo, hi)
+            holder = self._title_holder(lo, start, head_lemma, hi) or self._described_anywhere(lo, hi)
             if holder:  # "a détaillé le ministre de l'Education nationale" after Jean-Michel Blanquer spoke
                 return {**holder, "speaker_text": text}
         if (head_lemma in d.source_nouns and head_lemma not in PROXY_NOUNS and hi <= lo + 1
@@ -1044,16 +1092,43 @@ class _Speakers:
         return {"speaker_text": text, "speaker": None, "anonymous": False, "side": side or "UNKNOWN"}
 
     def _fuller_form(self, noun: str) -> str | None:
-        """The one way the article qualifies a body noun with an adjective ("gouvernement mexicain"),
-        or None when it never does or does it several ways ("gouvernement italien", "gouvernement français")."""
+        """The one way the article qualifies a body noun, with an adjective ("gouvernement mexicain")
+        or a named complement ("ministère des Armées"), or None when it never does or does it several
+        ways ("gouvernement italien", "gouvernement français")."""
         d, forms = self.d, set()
         for k in range(d.n - 1):
-            if (d.lemma[k] == noun and d.t["pos"][k] == "NOUN" and d.t["pos"][k + 1] == "ADJ" and d.t["text"][k + 1].islower()
-                    and d.t["dep"][k + 1] == "amod" and d.t["head"][k + 1] == k):
+            if d.lemma[k] != noun or d.t["pos"][k] != "NOUN":
+                continue
+            if d.t["pos"][k + 1] == "ADJ" and d.t["text"][k + 1].islower() and d.t["dep"][k + 1] == "amod" and d.t["head"][k + 1] == k:
                 forms.add(f"{d.t['text'][k]} {d.t['text'][k + 1]}")
+            elif d.norm[k + 1] in ("de", "du", "des", "d'") and k + 2 < d.n:
+                j = k + 2 + (d.norm[k + 2] in ("la", "l'") and k + 3 < d.n)
+                if d.t["text"][j][:1].isupper() and d.t["pos"][j] in ("PROPN", "NOUN"):
+                    forms.add(d.text[d.t["start_char"][k]:d.end_char(j)])  # "ministère des Armées"
         return forms.pop() if len(forms) == 1 else None
 
-    def _title_holder(self, lo: int, at: int, noun: str | None = None, paragraphs: int = 3) -> dict | None:
+    def _qualifiers(self, lo: int, hi: int, noun: str | None) -> set[str]:
+        """The content words of a role phrase besides its noun: {"premier", "australien"} for "le
+        Premier ministre australien", {"sante"} for "le ministre de la Santé"."""
+        d = self.d
+        return {d.lemma[j] for j in range(lo, hi + 1) if d.t["pos"][j] in ("NOUN", "ADJ", "PROPN") and d.lemma[j] != noun}
+
+    def _other_role(self, person: str, noun: str | None, lo: int, hi: int | None) -> bool:
+        """Does the article give this person a different role with the same noun ("le Premier ministre
+        Scott Morrison" is not "le ministre de la Santé"): both phrases qualified, in different words?"""
+        if hi is None or not noun:
+            return False
+        mine = self._qualifiers(lo, hi, noun)
+        if not mine:
+            return False
+        for found_noun, a, b in self._descriptions().get(person, []):
+            theirs = self._qualifiers(a, b, noun)
+            if found_noun == noun and theirs and not (mine & theirs):
+                return True
+        return False
+
+    def _title_holder(self, lo: int, at: int, noun: str | None = None, hi: int | None = None,
+                      paragraphs: int = 3) -> dict | None:
         """Who "le ministre de l'Education nationale" is when neither the article's appositions nor
         the roles table say: journalists name a person, then use the role to avoid repeating the
         name. So: the person the article once called by that noun ("le ministre X"), else the named
@@ -1064,18 +1139,33 @@ class _Speakers:
         called = self._descriptor_nouns()
         if noun:
             holders = [h for h in reversed(self.history) if h.get("type") == "PER" and h.get("speaker")
-                       and noun in called.get(h["speaker"], ())]
+                       and noun in called.get(h["speaker"], ()) and not self._other_role(h["speaker"], noun, lo, hi)]
             if len({h["speaker"] for h in holders}) == 1:
                 return _who(holders[0])
         for h in reversed(self.history):
             if d.para_of(at) - d.para_of(h["at"]) > paragraphs:
                 break
             if h.get("type") == "PER" and h.get("speaker") and not h["anonymous"]:
-                if noun and called.get(h["speaker"]) and noun not in called[h["speaker"]]:
+                if noun and called.get(h["speaker"]) and noun not in called[h["speaker"]] or self._other_role(h["speaker"], noun, lo, hi):
                     continue
                 known = self.gender_of(h["speaker"])
                 if gender is None or not known or known == gender:
                     return _who(h)
+        # no one spoke yet: the person named as a subject just before, in the same paragraph
+        # ("Xavier Bertrand a accordé un entretien … « … », affirme le président des Hauts-de-France")
+        sent = d.t["sent_id"][d.token_at(at)]
+        for m in reversed(d.mentions):
+            if m["end_char"] > at or m.get("kind") != "name" or m.get("type") != "PER" or d.para_of(m["start_char"]) != d.para_of(at):
+                continue
+            k = d.token_at(m["start_char"])
+            if sent - d.t["sent_id"][k] > 2:
+                break
+            if not any(d.para_of(h["at"]) == d.para_of(at) for h in self.history) and any(
+                    d.t["dep"][j] in SUBJECT_DEPS for j in range(k, d.token_at(m["end_char"] - 1) + 1)):
+                known = self.gender_of(m["canonical"])
+                if (gender is None or not known or known == gender) and not (
+                        noun and called.get(m["canonical"]) and noun not in called[m["canonical"]]):
+                    return self._as_speaker(m)
         return None
 
     def _last_named_before(self, at: int) -> dict:
@@ -1186,7 +1276,8 @@ class _Speakers:
                 if len(between) > 6 or d.t["sent_id"][first] != d.t["sent_id"][k]:
                     continue
                 words = [d.t["pos"][j] for j in between]
-                if first > k and all(w in ("ADJ",) for w in words):  # "le rappeur Rohff", "la députée européenne X"
+                if first > k and all(w in ("ADJ",) for w in words) and d.norm[first] not in ("les", "des"):
+                    # "le rappeur Rohff", "la députée européenne X" (not "le maire Les Républicains": a party)
                     found[m["canonical"]] = m
                 elif first < k and words and d.t["text"][last + 1] == "," and not {"VERB", "ADP"} & set(words):
                     found[m["canonical"]] = m  # "Érika Ramírez, 23 ans, est soldate"
@@ -1201,6 +1292,9 @@ class _Speakers:
             return None
         if person in self.gender:
             return self.gender[person]
+        if (by_name := self.name_gender(person)) is not None:  # the first name (data/first_names.csv)
+            self.gender[person] = by_name
+            return by_name
         d, votes = self.d, []
         for m in d.mentions:
             if m.get("canonical") != person or m.get("kind") != "name":
@@ -1427,7 +1521,8 @@ def _looks_like_a_name(text: str) -> bool:
     """The small model tags many first names MISC ("Nadia"); dates and titles are not names."""
     words = text.split()
     return 0 < len(words) <= 3 and all(w[:1].isupper() and not any(c.isdigit() for c in w) for w in words) and \
-        not any(normalise(w) in WEEKDAYS for w in words)
+        not any(normalise(w) in WEEKDAYS for w in words) and normalise(words[0]) not in ("le", "la", "les", "l'")
+    # (not "Les Républicains", "La République en marche": a party, a title)
 
 
 def _det_gender(d: _Doc, j: int) -> str | None:
@@ -1665,13 +1760,14 @@ def _drop_nested(cues: list[dict]) -> list[dict]:
 
 
 def extract_quotes(d: _Doc, verbs: dict[str, str], gender: dict[str, str], paragraphs: list[tuple[int, int]],
-                   institution_nouns: set[str] = frozenset(), governments: dict | None = None) -> list[dict]:
+                   institution_nouns: set[str] = frozenset(), governments: dict | None = None,
+                   name_gender=lambda name: None) -> list[dict]:
     """All quotes of one article, in reading order (see the module docstring for the rules).
 
     Speakers are resolved in reading order, so that a pronoun or a floating quote looks back at
     what the reader has just read.
     """
-    speakers = _Speakers(d, gender, institution_nouns, governments)
+    speakers = _Speakers(d, gender, institution_nouns, governments, name_gender)
     d.para_starts = [a for a, _ in paragraphs]
     spans = _split_inner_incises(d, find_quote_spans(d.text, paragraphs), verbs)
     d.spans = spans
@@ -1772,7 +1868,7 @@ def _quote_without_cue(d: _Doc, q: QuoteSpan, speakers: _Speakers, prev: dict | 
         cue, subject = _subject_before_colon(d, q)
     if subject is None and (cleft := _cleft_after(d, q)) is not None:
         cue, subject = cleft
-    if subject is None and (governing := _speech_verb_before(d, q)) is not None:
+    if subject is None and count_words(text) >= MIN_UNATTRIBUTED_WORDS and (governing := _speech_verb_before(d, q)) is not None:
         cue, subject = governing
     if subject is None:
         if count_words(text) < MIN_UNATTRIBUTED_WORDS:
@@ -1869,7 +1965,8 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
                  groups["mentions"].get(doc.doc_id, mentions.iloc[0:0]), side_cues, source_nouns)
         paras = groups["paragraphs"].get(doc.doc_id)
         bounds = list(zip(paras["start_char"], paras["end_char"]))
-        for n, q in enumerate(extract_quotes(d, verbs, gender, bounds, institution_nouns, governments)):
+        for n, q in enumerate(extract_quotes(d, verbs, gender, bounds, institution_nouns, governments,
+                                             lexicon.gender_of_name)):
             q.update(doc_id=doc.doc_id, quote_id=n, sent_id=d.t["sent_id"][d.token_at(q["start_char"])],
                      n_words=count_words(q["text"]), anonymous=bool(q.get("anonymous")))
             rows.append(q)

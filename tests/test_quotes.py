@@ -235,6 +235,15 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     # a quote opening its paragraph like a headline: the person the next sentence is about
     ("\"Faire de la musique ne devrait pas être un délit\". Dans une tribune publiée sur Facebook, Léa Toussaint "
      "s'insurge contre une amende.", ["Léa Toussaint"]),
+    # "En Grèce" is no subject, and "le ministre de la Santé" is not "le Premier ministre" who spoke before
+    ("« La vaccination doit être obligatoire », a déclaré le Premier ministre Scott Morrison.\n\nEn Grèce, le "
+     "ministre de la Santé a déclaré qu'il espérait recevoir un premier lot de vaccins.", ["Scott Morrison", None]),
+    # "le maire Les Républicains": a party, not the mayor
+    ("Philippe Goujon, le maire Les Républicains du XVe arrondissement, ne décolère pas.\n\n« Ce lieu était "
+     "confidentiel », s'insurge le maire.", ["Philippe Goujon"]),
+    # the first name gives the gender (data/first_names.csv): "elle" is Sandrine, not Paul named after her
+    ("Sandrine Morel a quitté la réunion. Paul Martin a ensuite pris la parole.\n\n« Je suis déçue », a-t-elle déclaré.",
+     ["Sandrine Morel"]),
     # a fronted participle speaks with the subject of its verb
     ("Jugeant que la situation était désormais « parfaitement sous contrôle », le président Donald Trump a ordonné "
      "le retrait de la Garde nationale.", ["Donald Trump"]),
