@@ -39,7 +39,7 @@ def test_real_articles_development_set(real_scores):
     scores = real_scores["développement"]
     assert scores["f1"] >= 0.85, scores
     assert scores["direct recall"] >= 0.85, scores
-    assert scores["speaker accuracy"] >= 0.77, scores  # dev7 (the session-4 control set) joined at 0.51 blind
+    assert scores["speaker accuracy"] >= 0.78, scores  # 0.80 at the end of session 5 (dev7 joined at 0.51 blind)
 
 
 @pytest.mark.slow
@@ -52,7 +52,7 @@ def test_real_articles_control_set(real_scores):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="the issue's target of 0.85 speaker accuracy on real articles is not reached "
-                   "(development 0.79, control 0.72 blind): see tests/gold/README.md and the closing note")
+                   "(development 0.80, control 0.72 blind, 0.74 at the end of session 5): see tests/gold/README.md and the closing note")
 def test_real_articles_speaker_accuracy_target(real_scores):
     assert all(s["speaker accuracy"] >= 0.85 for s in real_scores.values()), real_scores
 
