@@ -747,9 +747,17 @@ def _subject_before_cut(d: _Doc, v: int) -> tuple[int, int] | None:
     p_lo = _sentence_range(d, s_lo - 1)[0]
     for k in range(p_lo, s_lo):
         if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k):
-            names = [m for m in d.mention_covering(d.t["start_char"][k], d.end_char(k))
-                     if m.get("kind") == "name" and m.get("type") in ("PER", "ORG")]
-            return (d.token_at(names[0]["start_char"]), d.token_at(names[0]["end_char"] - 1)) if names else None
+            return _named_at(d, k, ("PER", "ORG"))
+    return None
+
+
+def _named_at(d: _Doc, k: int, kinds: tuple[str, ...] = ("PER",), misc_names: bool = False) -> tuple[int, int] | None:
+    """Token range of the entity named at token k (of these types; a first name tagged MISC too
+    when `misc_names`), or None."""
+    for m in d.mention_covering(d.t["start_char"][k], d.end_char(k)):
+        if m.get("kind") == "name" and isinstance(m.get("canonical"), str) and (
+                m.get("type") in kinds or misc_names and m.get("type") == "MISC" and _looks_like_a_name(m["text"])):
+            return d.token_at(m["start_char"]), d.token_at(m["end_char"] - 1)
     return None
 
 
@@ -1690,10 +1698,8 @@ def _narrated_subject(d: _Doc, q: QuoteSpan, prev: dict | None) -> tuple[int, in
         return None
     for k in range(p_lo, p_hi + 1):
         if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k) and d.t["head"][k] == d.t["head"][d.t["head"][k]]:
-            names = [m for m in d.mention_covering(d.t["start_char"][k], d.end_char(k))
-                     if m.get("kind") == "name" and m.get("type") == "PER" and isinstance(m.get("canonical"), str)]
-            if names:
-                return d.token_at(names[0]["start_char"]), d.token_at(names[0]["end_char"] - 1)
+            if (named := _named_at(d, k)) is not None:
+                return named
     return None
 
 
@@ -1710,10 +1716,7 @@ def _announced_subject(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
     s_hi = _sentence_range(d, k)[1]
     for j in range(k, s_hi + 1):
         if d.t["dep"][j] in SUBJECT_DEPS and not _inside_quote(d, j):
-            names = [m for m in d.mention_covering(d.t["start_char"][j], d.end_char(j))
-                     if m.get("kind") == "name" and isinstance(m.get("canonical"), str)
-                     and (m.get("type") == "PER" or m.get("type") == "MISC" and _looks_like_a_name(m["text"]))]
-            return (d.token_at(names[0]["start_char"]), d.token_at(names[0]["end_char"] - 1)) if names else None
+            return _named_at(d, j, misc_names=True)
     return None
 
 
