@@ -56,7 +56,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .datafiles import load_list
+from .datafiles import load_csv, load_list
+from .entities import Lexicon, key_of
 from .lexicon import guess_verb_lemma, normalise
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "text", "start_char", "end_char", "speaker_text", "speaker",
@@ -933,8 +934,6 @@ class _Speakers:
         d'Alain Juppé"); any other unnamed source without a side cue stays UNKNOWN."""
         who = self._resolve(rng, cue)
         if not who.get("anonymous") and isinstance(who.get("speaker"), str):
-            from .entities import key_of
-
             if (government := self.governments.get(key_of(who["speaker"]))) is not None:
                 who = {**who, "speaker": government[0], "side": government[1] or who.get("side")}  # "Washington a averti"
         if who.get("speaker") and not who.get("anonymous") and who.get("side") in (None, "UNKNOWN"):
@@ -1944,8 +1943,6 @@ def _subject_before_colon(d: _Doc, q: QuoteSpan) -> tuple[str | None, tuple[int,
 def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: pd.DataFrame,
                  tokens: pd.DataFrame, mentions: pd.DataFrame, corpus=None) -> pd.DataFrame:
     """The `quotes` table of a corpus (columns `QUOTE_COLUMNS`)."""
-    from .entities import Lexicon
-
     lexicon = Lexicon.load(corpus)
     verbs = {normalise(verb): verb for verb in load_list("speech_verbs.txt", corpus)}
     # a reflexive entry ("s'exclamer") is found by its lemma, which spaCy gives without "se"
@@ -1982,9 +1979,6 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
 
 def load_governments(lexicon, corpus=None) -> dict[str, tuple[str, str | None]]:
     """place key -> (government, its side) from data/governments.csv: "Washington" speaks as the Maison Blanche."""
-    from .datafiles import load_csv
-    from .entities import key_of
-
     out = {}
     for row in load_csv("governments.csv", corpus, required=("place", "government")):
         alias = lexicon.aliases.get(key_of(row["government"]))
@@ -2003,8 +1997,6 @@ def _lemma_cue(cue: str) -> str:
 
 def load_verb_classes(corpus=None) -> dict[str, str]:
     """verb lemma -> class (neutral, doubt, concession, denial, threat …) from data/verb_classes.csv."""
-    from .datafiles import load_csv
-
     return {row["verb"]: row["class"] for row in load_csv("verb_classes.csv", corpus, required=("verb", "class"))}
 
 
