@@ -164,8 +164,7 @@ class Lexicon:
         words = key_of(name).split()
         if len(words) < 2:
             return None  # a surname alone says nothing
-        first = words[0]
-        return self.first_names.get(first) or self.first_names.get(first.split("-")[0])
+        return self.first_names.get(words[0])  # (key_of splits "Jean-Marie": its first part decides)
 
 
 def _read_list(name: str, corpus=None) -> set[str]:
@@ -272,9 +271,14 @@ def _names_apposed_to_person_nouns(raw: list[dict], art: _Article, person_nouns:
         if same:
             same[0]["label"] = "PER"
         elif not any(m["start_char"] < end and m["end_char"] > start for m in out):
-            out.append({"doc_id": art.doc_id, "mention_id": -1, "sent_id": int(T["sent_id"][lo]), "start_char": start,
-                        "end_char": end, "text": text, "label": "PER", "kind": "name", "canonical": None, "side": None})
+            out.append(_found_name(art, lo, start, end))
     return sorted(out, key=lambda m: m["start_char"])
+
+
+def _found_name(art: _Article, first_token: int, start: int, end: int) -> dict:
+    """A person's name the model did not tag, as a raw mention (resolved later like the others)."""
+    return {"doc_id": art.doc_id, "mention_id": -1, "sent_id": int(art.tok["sent_id"][first_token]), "start_char": start,
+            "end_char": end, "text": art.text[start:end], "label": "PER", "kind": "name", "canonical": None, "side": None}
 
 
 def _first_names_missed(raw: list[dict], art: _Article, person_nouns: set[str]) -> list[dict]:
@@ -315,9 +319,7 @@ def _repeated_names(raw: list[dict], art: _Article) -> list[dict]:
             if not rows:
                 continue
             out = [m for m in out if m not in overlapping]
-            out.append({"doc_id": art.doc_id, "mention_id": -1, "sent_id": int(art.tok["sent_id"][rows.start]),
-                        "start_char": start, "end_char": end, "text": name, "label": "PER", "kind": "name",
-                        "canonical": None, "side": None})
+            out.append(_found_name(art, rows.start, start, end))
     return sorted(out, key=lambda m: m["start_char"])
 
 
@@ -506,6 +508,12 @@ def _title_mentions(art: _Article, doc, role_matcher) -> list[dict]:
     return found
 
 
+def other_role(mine: set[str], theirs: set[str]) -> bool:
+    """Two wordings of a role noun name different roles when both are qualified, in other words:
+    "le ministre de la Santé" ({santé}) is not "le Premier ministre Scott Morrison" ({premier})."""
+    return bool(mine and theirs) and not (mine & theirs)
+
+
 def _after_preposition(T: dict, i: int) -> bool:
     return i > 0 and (T["pos"][i - 1] == "ADP" or normalise(T["text"][i - 1]) in ("du", "au", "aux", "des"))
 
@@ -543,11 +551,9 @@ def _resolve_title(t: dict, art: _Article, named: set[str]) -> None:
     role, side = t["role"], t["side"]
 
     def same_role(key) -> bool:
-        """"le ministre de la Santé" is not "le Premier ministre Scott Morrison": both qualified, in other words."""
         def qualifiers(wording):
             return set(wording.split()) - set(role.split()) - {"de", "du", "des", "d'", "la", "le", "l'", "les"}
-        theirs, mine = qualifiers(art.apposition_roles.get(key, role)), qualifiers(t.get("full_role", role))
-        return not (theirs and mine) or bool(theirs & mine)
+        return not other_role(qualifiers(t.get("full_role", role)), qualifiers(art.apposition_roles.get(key, role)))
 
     person = art.appositions.get((role, side)) if same_role((role, side)) else None
     method = "apposition"

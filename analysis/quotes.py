@@ -57,7 +57,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .datafiles import load_csv, load_list
-from .entities import Lexicon, key_of
+from .entities import Lexicon, key_of, other_role
 from .lexicon import guess_verb_lemma, normalise
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "text", "start_char", "end_char", "speaker_text", "speaker",
@@ -1126,13 +1126,8 @@ class _Speakers:
         if hi is None or not noun:
             return False
         mine = self._qualifiers(lo, hi, noun)
-        if not mine:
-            return False
-        for found_noun, a, b in self._descriptions().get(person, []):
-            theirs = self._qualifiers(a, b, noun)
-            if found_noun == noun and theirs and not (mine & theirs):
-                return True
-        return False
+        return any(found_noun == noun and other_role(mine, self._qualifiers(a, b, noun))
+                   for found_noun, a, b in self._descriptions().get(person, []))
 
     def _title_holder(self, lo: int, at: int, noun: str | None = None, hi: int | None = None,
                       paragraphs: int = 3) -> dict | None:
@@ -1160,6 +1155,8 @@ class _Speakers:
                     return _who(h)
         # no one spoke yet: the person named as a subject just before, in the same paragraph
         # ("Xavier Bertrand a accordé un entretien … « … », affirme le président des Hauts-de-France")
+        if any(d.para_of(h["at"]) == d.para_of(at) for h in self.history):
+            return None
         sent = d.t["sent_id"][d.token_at(at)]
         for m in reversed(d.mentions):
             if m["end_char"] > at or m.get("kind") != "name" or m.get("type") != "PER" or d.para_of(m["start_char"]) != d.para_of(at):
@@ -1167,8 +1164,7 @@ class _Speakers:
             k = d.token_at(m["start_char"])
             if sent - d.t["sent_id"][k] > 2:
                 break
-            if not any(d.para_of(h["at"]) == d.para_of(at) for h in self.history) and any(
-                    d.t["dep"][j] in SUBJECT_DEPS for j in range(k, d.token_at(m["end_char"] - 1) + 1)):
+            if any(d.t["dep"][j] in SUBJECT_DEPS for j in range(k, d.token_at(m["end_char"] - 1) + 1)):
                 known = self.gender_of(m["canonical"])
                 if (gender is None or not known or known == gender) and not (
                         noun and called.get(m["canonical"]) and noun not in called[m["canonical"]]):
@@ -1308,7 +1304,7 @@ class _Speakers:
                 continue
             first, last = d.token_at(m["start_char"]), d.token_at(m["end_char"] - 1)
             before = first - 1
-            if d.norm[first] in ("m.", "m", "monsieur") or d.norm[first] in ("mme", "madame", "mlle", "mademoiselle"):
+            if d.norm[first] in ("m.", "m", "monsieur", "mme", "madame", "mlle", "mademoiselle"):
                 first, before = first + 1, first  # the honorific inside the mention: "M. Tikhanovski"
             if before >= 0 and d.norm[before] in ("m.", "m", "monsieur"):
                 votes.append("m")
@@ -1466,11 +1462,10 @@ class _Speakers:
     def _name_ends_sentence(self, k: int) -> bool:
         """Is the person named at token k the last thing in its sentence (an apposition, not a subject)?"""
         d = self.d
-        name = next((x for x in d.mention_covering(d.t["start_char"][k], d.end_char(k)) if x.get("kind") == "name"
-                     and x.get("type") == "PER"), None)
-        if name is None:
+        named = _named_at(d, k)
+        if named is None:
             return False
-        last = d.token_at(name["end_char"] - 1)
+        last = named[1]
         return last + 1 >= d.n or d.t["text"][last + 1] in (".", ";", ")", "!", "?") or (
             d.t["sent_id"][last + 1] != d.t["sent_id"][k])
 
@@ -1870,12 +1865,13 @@ def _quote_without_cue(d: _Doc, q: QuoteSpan, speakers: _Speakers, prev: dict | 
         cue, subject = _subject_before_colon(d, q)
     if subject is None and (cleft := _cleft_after(d, q)) is not None:
         cue, subject = cleft
-    if subject is None and count_words(text) >= MIN_UNATTRIBUTED_WORDS and (governing := _speech_verb_before(d, q)) is not None:
-        cue, subject = governing
     if subject is None:
         if count_words(text) < MIN_UNATTRIBUTED_WORDS:
             return None
-        subject = _clause_subject(d, q)  # 'L'institut attend "des cumuls de 300 mm"': the clause's subject
+        if (governing := _speech_verb_before(d, q)) is not None:
+            cue, subject = governing
+        else:
+            subject = _clause_subject(d, q)  # 'L'institut attend "des cumuls de 300 mm"': the clause's subject
     if subject is None:
         subject = _narrated_subject(d, q, prev)
     if subject is None and (prev is None or d.para_of(prev["start_char"]) != d.para_of(q.start)):
