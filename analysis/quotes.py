@@ -1028,7 +1028,7 @@ class _Speakers:
                       if m.get("kind") == "title" and not isinstance(m.get("canonical"), str)), None)
         s_hi = _sentence_range(d, hi)[1]
         one_of_several = title is not None and re.search(  # "la présidente d'un des bureaux"
-            r"\b(?:d['’]\s*une?|de plusieurs|de certains|des)\b",
+            r"\b(?:d['’]\s*une?|de plusieurs|de certains)\b|\bdes\s+(?!l['’]|la\b|le\b)(?-i:[a-zà-ÿ])",  # not "des Hauts-de-France"
             d.text[title["start_char"]:d.end_char(min(s_hi, hi + 2))], flags=re.I)
         if title is not None and d.norm[lo] in ("le", "la", "l'") and not one_of_several and head_lemma not in PROXY_NOUNS:
             holder = self._title_holder(lo, start, head_lemma, hi) or self._described_anywhere(lo, hi)
@@ -1633,7 +1633,7 @@ def _designates_someone(d: _Doc, k: int, institution_nouns: set[str]) -> bool:
     return head is not None and (head in d.source_nouns or head in institution_nouns)
 
 
-def _clause_subject(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
+def _clause_subject(d: _Doc, q: QuoteSpan, pronoun_ok: bool = False) -> tuple[int, int] | None:
     """The subject of the clause a cue-less quote completes, when it designates someone: a name
     or an institution, an unnamed person or group ("un interne de l'hôpital"), a relative "qui".
 
@@ -1647,6 +1647,8 @@ def _clause_subject(d: _Doc, q: QuoteSpan) -> tuple[int, int] | None:
         if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k):
             if d.norm[k] == "qui" and _inside_quote(d, d.t["head"][k]):
                 continue  # "X voit des analogies avec Trump, un entrepreneur qui « a décidé … »": Trump is the topic
+            if d.norm[k] in ("il", "elle") and pronoun_ok:
+                return k, k  # "X a accordé un entretien où il donne l'alerte contre le « … »"
             lo, hi = _relative_antecedent(d, _np_range(d, k))
             hits = [m for m in d.mention_covering(d.t["start_char"][lo], d.end_char(hi))
                     if isinstance(m.get("canonical"), str) and m.get("kind") == "name"]
@@ -1871,7 +1873,7 @@ def _quote_without_cue(d: _Doc, q: QuoteSpan, speakers: _Speakers, prev: dict | 
         if (governing := _speech_verb_before(d, q)) is not None:
             cue, subject = governing
         else:
-            subject = _clause_subject(d, q)  # 'L'institut attend "des cumuls de 300 mm"': the clause's subject
+            subject = _clause_subject(d, q, prev is None or d.para_of(prev["start_char"]) != d.para_of(q.start))  # 'L'institut attend "des cumuls de 300 mm"': the clause's subject
     if subject is None:
         subject = _narrated_subject(d, q, prev)
     if subject is None and (prev is None or d.para_of(prev["start_char"]) != d.para_of(q.start)):

@@ -247,6 +247,11 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     # a fronted participle speaks with the subject of its verb
     ("Jugeant que la situation était désormais « parfaitement sous contrôle », le président Donald Trump a ordonné "
      "le retrait de la Garde nationale.", ["Donald Trump"]),
+    # a cue-less quote in a clause whose subject is "il", before anyone spoke in the paragraph: the pronoun's person;
+    # "le président des Hauts-de-France" is one person, not "one of several" (the "des" of a proper noun)
+    ("Xavier Bertrand a accordé un entretien au Parisien où il donne l'alerte contre le \"danger des extrêmes\". "
+     "\"Le danger des extrêmes est loin d'être écarté dans notre pays\", affirme le président des Hauts-de-France.",
+     ["Xavier Bertrand", "Xavier Bertrand"]),
 ])
 def test_speakers_of_real_article_patterns(tmp_path, body, expected):
     quotes = quotes_of(tmp_path, body)
