@@ -109,9 +109,23 @@ def read_gold(path) -> pd.DataFrame:
 # rules were developed on, and a control set whose errors were never read (see each file's header).
 REAL_ARTICLE_GOLD = {
     "développement": ("quotes_corpus.csv", "quotes_corpus_dev2.csv", "quotes_corpus_dev3.csv", "quotes_corpus_dev4.csv",
-                      "quotes_corpus_dev5.csv", "quotes_corpus_dev6.csv", "quotes_corpus_dev7.csv"),
+                      "quotes_corpus_dev5.csv", "quotes_corpus_dev6.csv", "quotes_corpus_dev7.csv", "quotes_corpus_dev8.csv"),
     "contrôle": ("quotes_corpus_heldout.csv",),
 }
+
+
+# A second annotator's independent reading of one set's articles, to measure how far two people agree
+# (the ceiling a machine can be held to): (second annotation, first annotation).
+SECOND_ANNOTATION = ("quotes_corpus_dev8_annotator2.csv", "quotes_corpus_dev8.csv")
+
+
+def annotator_agreement(corpus_path=None) -> dict:
+    """The second annotator scored against the first with the machine's own measures (F1, speaker and
+    side accuracy …): how much of the machine's gap the gold itself could explain."""
+    second, first = (real_article_gold([name], corpus_path) for name in SECOND_ANNOTATION)
+    second["anonymous"] = second["anonymous"].astype(str).str.lower() == "true"
+    second["n_words"] = second["text"].map(lambda t: len(_words(t)))
+    return score_quotes(second, first, articles=first.attrs["articles"])
 
 
 def shared_corpus_path():
@@ -175,7 +189,8 @@ def gold_articles(path) -> set[str]:
 
 def measured_quality() -> pd.DataFrame:
     """Scores against the hand annotation: the seeds and, when the shared corpus is there, real articles
-    (the development set the rules were written on, and the control set they were never fitted to)."""
+    (the development set the rules were written on, and the control set they were never fitted to),
+    plus the agreement of two human annotators on the same articles (the ceiling)."""
     from .cache import PROJECT_ROOT
     from .pipeline import load_corpus
 
@@ -189,4 +204,6 @@ def measured_quality() -> pd.DataFrame:
             if all((gold_dir / f).exists() for f in files):
                 n = len(real_article_gold(files).attrs["articles"])
                 rows[f"articles réels, {name} ({n} articles)"] = score_real_articles(files)
+        if all((gold_dir / f).exists() for f in SECOND_ANNOTATION):
+            rows["deux annotateurs humains entre eux (8 articles)"] = annotator_agreement()
     return pd.DataFrame(rows)

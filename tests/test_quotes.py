@@ -9,10 +9,10 @@ from analysis import load_corpus
 from analysis.quote_scoring import (REAL_ARTICLE_GOLD, read_gold, real_article_gold, same_speaker, score_quotes,
                                     score_real_articles)
 from analysis.quotes import find_quote_spans
-from conftest import PROJECT
+from conftest import PROJECT, need_shared_corpus
 
 GOLD = PROJECT / "tests" / "gold"
-CONTROL_F1_FLOOR, CONTROL_SPEAKER_FLOOR = 0.83, 0.65  # set from the control set's first blind measurement (0.865, 0.72)
+CONTROL_F1_FLOOR, CONTROL_SPEAKER_FLOOR = 0.85, 0.40  # set from the session-6 control set's first blind measurement (0.893, 0.451)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_real_articles_development_set(real_scores):
     scores = real_scores["développement"]
     assert scores["f1"] >= 0.85, scores
     assert scores["direct recall"] >= 0.85, scores
-    assert scores["speaker accuracy"] >= 0.78, scores  # 0.80 at the end of session 5 (dev7 joined at 0.51 blind)
+    assert scores["speaker accuracy"] >= 0.78, scores  # 0.80 at the start of session 6, with dev8 joined at 0.74
 
 
 @pytest.mark.slow
@@ -52,9 +52,19 @@ def test_real_articles_control_set(real_scores):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="the issue's target of 0.85 speaker accuracy on real articles is not reached "
-                   "(development 0.80, control 0.72 blind, 0.74 at the end of session 5): see tests/gold/README.md and the closing note")
+                   "(development 0.80, session-6 control 0.45 blind; two human annotators agree at 0.99): see tests/gold/README.md")
 def test_real_articles_speaker_accuracy_target(real_scores):
     assert all(s["speaker accuracy"] >= 0.85 for s in real_scores.values()), real_scores
+
+
+@pytest.mark.corpus
+def test_two_human_annotators_agree_on_who_speaks():
+    """The ceiling the machine is held to: a second annotator, blind to the first, scored like the machine."""
+    from analysis.quote_scoring import annotator_agreement
+
+    need_shared_corpus()
+    agreement = annotator_agreement()
+    assert agreement["f1"] >= 0.95 and agreement["speaker accuracy"] >= 0.95, agreement
 
 
 def test_scorer_ignores_case_accents_and_articles_and_counts_joint_speakers():
