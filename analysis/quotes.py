@@ -23,7 +23,9 @@ How:
 3. **Speakers**, resolved in reading order: the subject (or the phrase after an incise verb,
    the `par` agent of a passive "des propos jugés « … » par X", the name before a cut the parser
    made inside a long apposition), read through the entity mentions; a capital or a country
-   speaking is its government (`data/governments.csv`: "Washington" is the Maison Blanche); a
+   speaking is its government (`data/governments.csv`: "Washington" is the Maison Blanche; any
+   other, `data/countries.csv`: "Pékin" is the gouvernement chinois), and an unqualified national
+   body in a paragraph or story about a foreign country takes its adjective (`nations.py`); a
    document speaks for the author its "par X"/"de X" names, else it is an unnamed source; a
    pronoun goes to the last compatible speaker or a person just named as a subject (gender from
    the alias table, the first name (`data/first_names.csv`), else from how the article introduces
@@ -59,6 +61,7 @@ import pandas as pd
 from .datafiles import load_csv, load_list
 from .entities import Lexicon, key_of, other_role
 from .lexicon import guess_verb_lemma, normalise
+from .nations import Nations, qualified
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "kind", "text", "start_char", "end_char", "speaker_text", "speaker",
                  "anonymous", "side", "cue", "sent_id", "n_words"]
@@ -922,10 +925,11 @@ class _Speakers:
     """Turns a speaker noun phrase into (speaker, anonymous, side), remembering who spoke last."""
 
     def __init__(self, d: _Doc, persons_gender: dict[str, str], institution_nouns: set[str] = frozenset(),
-                 governments: dict | None = None, name_gender=lambda name: None):
+                 governments: dict | None = None, name_gender=lambda name: None, nations: Nations | None = None):
         self.d, self.gender = d, dict(persons_gender)  # a copy: guesses are per article
         self.name_gender = name_gender
         self.institution_nouns, self.governments = institution_nouns, governments or {}
+        self.nations = nations or Nations()
         self.history: list[dict] = []
 
     def resolve(self, rng: tuple[int, int] | None, cue: str | None = None) -> dict:
@@ -936,6 +940,8 @@ class _Speakers:
         if not who.get("anonymous") and isinstance(who.get("speaker"), str):
             if (government := self.governments.get(key_of(who["speaker"]))) is not None:
                 who = {**who, "speaker": government[0], "side": government[1] or who.get("side")}  # "Washington a averti"
+            else:
+                who = self._national(who, rng)
         if who.get("speaker") and not who.get("anonymous") and who.get("side") in (None, "UNKNOWN"):
             # "le journaliste américain Bob Woodward": the article's own description gives the side
             who = {**who, "side": self._described_side(who["speaker"]) or "OTHER"}
@@ -949,6 +955,65 @@ class _Speakers:
         if who.get("anonymous") and who.get("side") in (None, "UNKNOWN") and not self._sides_in_play():
             who = {**who, "side": "OTHER"}  # "un assesseur" in a story where no side of the corpus appears
         return who
+
+    def _national(self, who: dict, rng: tuple[int, int] | None) -> dict:
+        """"Pékin a répliqué" is the "gouvernement chinois"; "selon le ministère de la Santé" in a
+        paragraph or a story about Argentina is the "ministère argentin de la Santé" (data/countries.csv,
+        data/national_bodies.txt). French bodies, and bodies the article already locates, stay as written."""
+        nations, speaker, d = self.nations, who["speaker"], self.d
+        phrase = d.text[d.t["start_char"][rng[0]]:d.end_char(rng[1])] if rng is not None else speaker
+        phrase = re.sub(r"^(?:les?|la)\s+", "", phrase, flags=re.I)  # "la Corée du Sud" (not "Chine nouvelle", the agency)
+        if who.get("type") in ("LOC", "ORG", "MISC", None) and (country := nations.country_of_place(speaker)):
+            if nations.is_home(country) or nations.country_of_place(phrase) != country:
+                return who
+            return {**who, "speaker": nations.government(country), "side": self._country_side(country)}
+        words = [normalise(w) for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", speaker)]
+        if who.get("type") != "description" or not words or words[0].removesuffix("s") not in nations.body_nouns or rng is None:
+            return who
+        start, end = d.t["start_char"][rng[0]], d.end_char(rng[1])
+        head = next((j for j in range(rng[0], rng[1] + 1) if d.lemma[j] == words[0]), None)
+        if head is not None and head < rng[1] and d.t["pos"][head + 1] == "ADJ":
+            return who  # the article chose its own qualifier: "la police berlinoise", "la télévision nationale"
+        if nations.country_in(words) or any(m.get("type") == "LOC" and key_of(m["text"]) != "etat"
+                                            for m in d.mention_covering(start, end)):
+            return who  # "le gouvernement mexicain", "la police de Minneapolis" (not the "Etat" of "télévision d'Etat")
+        country = self._country_at(start)
+        if country is None or nations.is_home(country):
+            return who
+        feminine = head is not None and "Gender=Fem" in (d.t["morph"][head] or "") or _det_gender(d, rng[0]) == "f"
+        return {**who, "speaker": qualified(speaker, country, feminine), "side": self._country_side(country)}
+
+    def _country_side(self, country) -> str:
+        """The side whose cues hold the country's adjective ("ukrainien" -> UA), else OTHER."""
+        adjective = _lemma_cue(country.adjective_m)
+        return next((side for side, cues in self.d.side_cues.items() if adjective in cues), "OTHER")
+
+    def _country_at(self, at: int):
+        """The country a body mentioned at `at` belongs to: the one named last before it in its paragraph
+        (a place or a nationality adjective, outside quote marks), else the one the whole article is
+        about (named at least twice, twice as often as any other), in an article that never names France."""
+        d, nations = self.d, self.nations
+        if getattr(self, "_country_refs", None) is None:
+            refs = [(m["start_char"], c) for m in d.mentions if m.get("type") == "LOC" and m.get("kind") == "name"
+                    and (c := nations.country_of_place(m.get("canonical") or m["text"]))]
+            refs += [(d.t["start_char"][k], c) for k in range(d.n) if d.t["pos"][k] == "ADJ"
+                     and (c := nations.country_in([d.lemma[k], d.norm[k]]))]
+            # (not inside quote marks: "… avec l'Espagne ou le Portugal", souligne la présidence)
+            self._country_refs = sorted(((char, c) for char, c in refs if not any(a <= char < b for a, b in d.quote_ranges)),
+                                        key=lambda r: r[0])
+        para = d.para_of(at)
+        before = [c for char, c in self._country_refs if char < at and d.para_of(char) == para]
+        if before:
+            return before[-1]
+        counts: dict = {}
+        for _, c in self._country_refs:
+            counts[c] = counts.get(c, 0) + 1
+        if any(nations.is_home(c) for c in counts):
+            return None  # French bodies are in play too ("l'ambassadeur de France"): "le ministère" may be the Quai d'Orsay
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+            return ranked[0][0]
+        return None
 
     def _sides_in_play(self) -> set[str]:
         """The corpus sides (US, RU, …: not OTHER) of what the article names (people, bodies, places): with
@@ -1071,7 +1136,9 @@ class _Speakers:
                 # "l'institut météorologique" after Météo France spoke: the same body; "le
                 # syndicat des gérants de boîtes de nuit" (a complement introduces it): a new one
                 complement = any(d.norm[j] in ("de", "du", "des", "d'") for j in range(head + 1, hi + 1))
-                earlier = None if complement else self._antecedent(start, person=False, window=2)
+                # a national body ("le gouvernement") is never the syndicate or the NGO that spoke before it
+                national = head_lemma in self.nations.body_nouns
+                earlier = None if complement or national else self._antecedent(start, person=False, window=2)
                 if earlier:
                     return {**earlier, "speaker_text": text}
                 return {"speaker_text": text, "speaker": description, "anonymous": False, "side": side or "UNKNOWN",
@@ -1760,13 +1827,13 @@ def _drop_nested(cues: list[dict]) -> list[dict]:
 
 def extract_quotes(d: _Doc, verbs: dict[str, str], gender: dict[str, str], paragraphs: list[tuple[int, int]],
                    institution_nouns: set[str] = frozenset(), governments: dict | None = None,
-                   name_gender=lambda name: None) -> list[dict]:
+                   name_gender=lambda name: None, nations: Nations | None = None) -> list[dict]:
     """All quotes of one article, in reading order (see the module docstring for the rules).
 
     Speakers are resolved in reading order, so that a pronoun or a floating quote looks back at
     what the reader has just read.
     """
-    speakers = _Speakers(d, gender, institution_nouns, governments, name_gender)
+    speakers = _Speakers(d, gender, institution_nouns, governments, name_gender, nations)
     d.para_starts = [a for a, _ in paragraphs]
     spans = _split_inner_incises(d, find_quote_spans(d.text, paragraphs), verbs)
     d.spans = spans
@@ -1948,6 +2015,7 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
                   if key.startswith(("s'", "se "))})
     institution_nouns = {normalise(noun) for noun in load_list("institution_nouns.txt", corpus)}
     governments = load_governments(lexicon, corpus)
+    nations = Nations.load(corpus)
     source_nouns = {normalise(noun) for noun in load_list("source_nouns.txt", corpus)}
     side_cues = {side: [_lemma_cue(c) for c in cues] for side, cues in lexicon.side_cues.items()}
     gender = {p: row.get("gender") for p, row in lexicon.persons.items() if row.get("gender")}
@@ -1964,7 +2032,7 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
         paras = groups["paragraphs"].get(doc.doc_id)
         bounds = list(zip(paras["start_char"], paras["end_char"]))
         for n, q in enumerate(extract_quotes(d, verbs, gender, bounds, institution_nouns, governments,
-                                             lexicon.gender_of_name)):
+                                             lexicon.gender_of_name, nations)):
             q.update(doc_id=doc.doc_id, quote_id=n, sent_id=d.t["sent_id"][d.token_at(q["start_char"])],
                      n_words=count_words(q["text"]), anonymous=bool(q.get("anonymous")))
             rows.append(q)

@@ -316,3 +316,20 @@ def test_one_of_several_is_not_the_last_speaker(tmp_path):
                                  "Fabrice Castoldi.\n\nL'abstention reste forte, selon la présidente d'un des bureaux.")
     assert list(quotes.speaker.fillna("-")) == ["Fabrice Castoldi", "-"]
     assert bool(quotes.iloc[1].anonymous)
+
+
+def test_a_country_speaking_is_its_government_and_a_foreign_body_takes_the_story_country(tmp_path):
+    """data/countries.csv and data/national_bodies.txt: one speaker however the article words it."""
+    quotes = quotes_of(tmp_path, "Pékin a affirmé que les accusations étaient infondées.\n\n"
+                                 "En Argentine, 120 morts ont été recensés, selon le ministère de la Santé.\n\n"
+                                 "Le pays a testé des missiles iraniens jeudi. Certains sont \"d'une précision mortelle\", "
+                                 "selon la télévision d'Etat.")
+    assert list(quotes.speaker) == ["gouvernement chinois", "ministère argentin de la Santé",
+                                    "télévision d'Etat iranienne"]
+
+
+def test_french_bodies_and_countries_named_inside_quotes_stay_unqualified(tmp_path):
+    quotes = quotes_of(tmp_path, "La réforme du congé paternité a été annoncée à Paris par la France.\n\n"
+                                 "\"Elle va permettre à la France de rejoindre l'Espagne et le Portugal\", souligne la "
+                                 "présidence. Selon le ministère de la Santé, 300 000 pères sont concernés.")
+    assert list(quotes.speaker) == ["présidence", "ministère de la Santé"]
