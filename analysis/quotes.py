@@ -85,7 +85,7 @@ INDEFINITE_DETERMINERS = {"un", "une", "des", "certains", "certaines", "plusieur
 SUBORDINATORS = {"alors", "tandis", "parce", "bien", "afin", "pour", "avant", "sans", "des", "pendant", "depuis",
                  "ainsi", "sorte", "maintenant", "tant", "mesure", "lors", "encore", "meme", "moins", "plus"}
 # Nouns for a document that carries an institution's words ("le communiqué du ministère").
-DOCUMENT_NOUNS = {"communique", "rapport", "note", "lettre", "message", "declaration", "etude", "bilan",
+DOCUMENT_NOUNS = {"communique", "rapport", "note", "lettre", "message", "declaration", "etude", "bilan", "mot", "propos", "terme",
                   "texte", "site", "compte", "courrier", "avis", "chiffre", "donnee", "statistique", "sondage", "tweet",
                   "comptage", "decompte", "enquete", "estimation", "recensement", "projection", "prevision",
                   "information", "document", "publication"}
@@ -337,9 +337,18 @@ def _cue_verbs(d: _Doc, verbs: set[str]) -> list[tuple[int, str]]:
         for words in multi:
             if i >= len(words) - 1 and tuple(d.lemma[i - len(words) + 1:i + 1]) == words:
                 cue, at = " ".join(words), i - len(words) + 1  # the subject hangs on "fait" of "fait savoir"
+        if cue and isinstance(verbs, dict) and str(verbs.get(cue, "")).startswith(("s'", "se ")) and _passive_participle(d, at):
+            continue  # "ADNX, interrogé par France Bleu": asked, not "s'interroger"
         if cue and not _is_negated_or_hypothetical(d, at) and not _inside_quote(d, at):
             out.append((at, cue))
     return out
+
+
+def _passive_participle(d: _Doc, v: int) -> bool:
+    """A past participle with no reflexive pronoun in its verb group ("interrogé par", not "s'est interrogé")."""
+    if "VerbForm=Part" not in d.t["morph"][v] or "Tense=Pres" in d.t["morph"][v]:
+        return False
+    return not any(d.norm[k] in ("s'", "se", "me", "m'", "te", "t'", "nous", "vous") for k in range(max(0, v - 4), v))
 
 
 LINKING_ADVERBS = {"en", "effet", "aussi", "donc", "bien", "par", "ailleurs", "pourtant", "encore", "egalement",
@@ -1069,6 +1078,9 @@ class _Speakers:
         joint = self._joint(lo, hi)
         if joint is not None:
             return {**joint, "speaker_text": text}
+        if not mention and any(d.t["text"][j][:1].isupper() and d.norm[j] in self.nations.by_adjective for j in range(lo, hi + 1)):
+            # "les Britanniques", "une Mongole": people of a nationality, unnamed
+            return {"speaker_text": text, "speaker": None, "anonymous": True, "side": side or "UNKNOWN"}
         indefinite = (d.norm[lo] in INDEFINITE_DETERMINERS or d.norm[lo] in INDEFINITE_PRONOUNS
                       or d.norm[lo:lo + 2] in (["d'", "autres"], ["l'", "un"], ["l'", "une"]) or d.norm[lo] in ("l'un", "l'une"))
         if indefinite and not (mention and mention.get("type") == "PER") and head_lemma not in d.source_nouns:
@@ -1471,7 +1483,9 @@ class _Speakers:
             named_person = m.get("type") == "PER" or (m.get("type") == "MISC" and _looks_like_a_name(m["text"]))
             if named_person != (person is not False) or (person is False and m.get("type") != "ORG"):
                 continue
-            subject = any(d.t["dep"][j] in SUBJECT_DEPS for j in range(k, d.token_at(m["end_char"] - 1) + 1))
+            # a subject, or the name that opens its sentence whatever the parser made of it ("Miguel, 27 ans, est Colombien")
+            subject = any(d.t["dep"][j] in SUBJECT_DEPS for j in range(k, d.token_at(m["end_char"] - 1) + 1)) or (
+                _sentence_range(d, k)[0] == k and m.get("type") == "PER" and d.t["text"][d.token_at(m["end_char"] - 1) + 1] == ",")
             known = self.gender_of(m["canonical"])
             if not _inside_quote(d, k) and (gender is None or not known or known == gender):
                 if subject:
@@ -1763,6 +1777,8 @@ def _narrated_subject(d: _Doc, q: QuoteSpan, prev: dict | None) -> tuple[int, in
         if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k) and d.t["head"][k] == d.t["head"][d.t["head"][k]]:
             if (named := _named_at(d, k)) is not None:
                 return named
+            if d.norm[k] in ("il", "elle"):
+                return k, k  # "Miguel, 27 ans, est Colombien. Sans papiers, il travaille … « Le virus a tout bouleversé »"
     return None
 
 
@@ -1847,12 +1863,13 @@ def extract_quotes(d: _Doc, verbs: dict[str, str], gender: dict[str, str], parag
             cues.append({"token": v, "cue_char": d.t["start_char"][v], "how": how, "start": start, "end": end,
                          "cue": verbs.get(normalise(lemma), lemma) if isinstance(verbs, dict) else lemma,
                          "subject": _subject_of(d, v, how), "participle": _is_participle(d, v)})
-    verb_sentences = {d.t["sent_id"][c["token"]] for c in cues}
+    verb_sentences = {d.t["sent_id"][c["token"]] for c in cues if not c["participle"]}
     for tok, how, start, end, np in _selon_cues(d, institution_nouns):
         leading = start > d.t["start_char"][tok]
-        if leading or d.t["sent_id"][tok] not in verb_sentences:  # a trailing "selon Reuters" is a secondary source
+        if leading or d.t["sent_id"][tok] not in verb_sentences:  # a trailing "selon Reuters" after "X a dit" is secondary
             cues.append({"token": tok, "cue_char": d.t["start_char"][tok], "how": how, "start": start, "end": end,
                          "cue": "selon", "subject": np, "participle": False})
+
     cues = _extend_over_quotes(d, cues, spans)
     cues = _clip_coordinated(d, cues)
     cues = _drop_nested(cues)
@@ -2027,8 +2044,11 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
         toks = groups["tokens"].get(doc.doc_id)
         if toks is None or toks.empty:
             continue
+        found = groups["mentions"].get(doc.doc_id, mentions.iloc[0:0])
+        # "Odmaa, Mongole de 27 ans": a nationality the model tagged as a name is nobody's name
+        found = found[~(found["label"].isin(["PER", "MISC"]) & found["text"].map(lambda t: key_of(t) in nations.by_adjective))]
         d = _Doc(doc.doc_id, doc.text, toks.reset_index(drop=True), groups["sentences"].get(doc.doc_id),
-                 groups["mentions"].get(doc.doc_id, mentions.iloc[0:0]), side_cues, source_nouns)
+                 found, side_cues, source_nouns)
         paras = groups["paragraphs"].get(doc.doc_id)
         bounds = list(zip(paras["start_char"], paras["end_char"]))
         for n, q in enumerate(extract_quotes(d, verbs, gender, bounds, institution_nouns, governments,

@@ -262,6 +262,19 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     ("Xavier Bertrand a accordé un entretien au Parisien où il donne l'alerte contre le \"danger des extrêmes\". "
      "\"Le danger des extrêmes est loin d'être écarté dans notre pays\", affirme le président des Hauts-de-France.",
      ["Xavier Bertrand", "Xavier Bertrand"]),
+    # "interrogé par France Bleu" is being asked, not "s'interroger": the artist speaks, not the radio
+    ("\"C'est juste une attaque contre une femme\", déplore ADNX, l'un des deux artistes, interrogé par "
+     "France Bleu Périgord lundi 9 septembre.", ["ADNX"]),
+    # "selon X, précisant que …": the participle speaks with the "selon" source, not the sentence's subject
+    ("La yourte possède deux portes vitrées qui \"assurent une bonne luminosité\" à la classe, selon M. Callewaert, "
+     "précisant que la commission de sécurité avait donné son feu vert vendredi.", ["Callewaert", "Callewaert"]),
+    # "selon les mots de X" is X
+    ("Le couple s'est préparé à \"une période de retour difficile pour les artistes\", selon les mots de Margarita "
+     "Chraïner.", ["Margarita Chraïner"]),
+    # a nationality is nobody's name, and a quote after a sentence about "il" is that person's
+    ("\"Les restaurants ont reçu une aide\", explique Patrick Wieland de l'ONG Médecins sans frontières.\n\n"
+     "Miguel, 27 ans, est Colombien. Sans papiers, il travaille dans un restaurant. \"Le virus a tout bouleversé. "
+     "Il n'y a plus de travail\".", ["Patrick Wieland", "Miguel"]),
 ])
 def test_speakers_of_real_article_patterns(tmp_path, body, expected):
     quotes = quotes_of(tmp_path, body)
