@@ -676,7 +676,19 @@ def _relative_antecedent(d: _Doc, rng: tuple[int, int] | None) -> tuple[int, int
     return rng
 
 
+def _inverted_name(d: _Doc, v: int) -> tuple[int, int] | None:
+    """"Les spectateurs aussi changeront, ajoute Igor Tsvirko : « … »": a verb set off by a comma
+    with a person's name right after it has that name as its (inverted) subject."""
+    first = _verb_group_start(d, v)
+    if first == 0 or d.t["text"][first - 1] != "," or _is_participle(d, v):
+        return None
+    j = _skip_time_words(d, v + 1, _sentence_range(d, v)[1])
+    return _named_at(d, j) if j < d.n and (j == v + 1 or d.t["pos"][j] != "DET") else None
+
+
 def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
+    if how != "incise" and (inverted := _inverted_name(d, v)) is not None:
+        return inverted
     if how != "incise" and (agent := _passive_agent(d, v)) is not None:
         return agent
     if how != "incise" and (absolute := _absolute_subject(d, v)) is not None:
@@ -1668,7 +1680,8 @@ def _selon_cues(d: _Doc, institution_nouns: set[str] = frozenset()) -> list[tupl
         s_lo, s_hi = _sentence_range(d, i)
         lead = s_lo + (1 if d.norm[s_lo] in ("mais", "et", "or") else 0)
         avis = d.norm[i] == "avis" and i >= 2 and d.norm[i - 2] in ("de", "d'") and d.norm[i + 1:i + 2] in (["de"], ["du"], ["des"], ["d'"])
-        pour = d.norm[i] == "pour" and i == lead and _designates_someone(d, i + 1, institution_nouns)
+        after_colon = i > s_lo and d.t["text"][i - 1] == ":"  # "Les spécialistes sont partagés : pour Odile Launay, « … »"
+        pour = d.norm[i] == "pour" and (i == lead or after_colon) and _designates_someone(d, i + 1, institution_nouns)
         # 'un « grand moment de joie » pour le député Gilbert Collard': a person's view, right after the quote
         pour_quoted = d.norm[i] == "pour" and i > 0 and d.t["text"][i - 1] in STRAIGHT + CLOSERS and i + 1 < d.n and any(
             m.get("type") == "PER" and m.get("kind") == "name" for m in d.mention_covering(d.t["start_char"][i + 1], d.end_char(_np_range(d, i + 1)[1])))
@@ -1686,7 +1699,7 @@ def _selon_cues(d: _Doc, institution_nouns: set[str] = frozenset()) -> list[tupl
             out.append((i, "selon", quoted.start, quoted.end, np))
         elif pour_quoted:
             continue
-        elif first <= lead + 1:  # at the start: content after the comma that closes the source
+        elif first <= lead + 1 or after_colon:  # at the start: content after the comma that closes the source
             if comma is None or comma >= s_hi:
                 continue
             out.append((i, "selon", d.t["start_char"][comma + 1], d.end_char(_trim_end(d, s_hi)), np))
@@ -1736,6 +1749,9 @@ def _clause_subject(d: _Doc, q: QuoteSpan, pronoun_ok: bool = False) -> tuple[in
             indefinite = d.norm[lo] in ("un", "une", "des") and _head_noun(d, lo, hi) in d.source_nouns
             if hits or indefinite:
                 return lo, hi
+            if (hi + 2 < d.n and d.t["text"][hi + 1] == "," and d.t["pos"][lo] == "DET"
+                    and (named := _named_at(d, hi + 2, ("PER", "ORG"))) is not None):  # (the model may tag the name ORG)
+                return named  # "Le ministre des Technologies, Fawad Chaudhry, a tenté … le fait que « … »"
             # a subject that designates no one ("un second mandat", a misparse) may hide the
             # real one further back: "Le président X qui brigue un second mandat a accusé … « … »"
     return None

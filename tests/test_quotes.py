@@ -275,6 +275,15 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     ("\"Les restaurants ont reçu une aide\", explique Patrick Wieland de l'ONG Médecins sans frontières.\n\n"
      "Miguel, 27 ans, est Colombien. Sans papiers, il travaille dans un restaurant. \"Le virus a tout bouleversé. "
      "Il n'y a plus de travail\".", ["Patrick Wieland", "Miguel"]),
+    # a verb set off by a comma with a name right after it: the name is the subject, whatever the parser says
+    ("Les spectateurs aussi changeront, ajoute Igor Tsvirko : \"Ils prendront certainement des précautions\".",
+     ["Igor Tsvirko"]),
+    # a cue-less quote in a clause whose subject is a role with the name in apposition (tagged ORG by the model)
+    ("Le ministre des Technologies, Fawad Chaudhry, a tenté de défendre le Premier ministre, en invoquant le fait "
+     "que \"sa langue avait fourché\".", ["Fawad Chaudhry"]),
+    # "pour X," after a colon attributes what follows
+    ("Les spécialistes sont partagés: pour Odile Launay, infectiologue de l'hôpital Cochin à Paris, \"il faut être "
+     "prudent car le virus ne cesse de circuler\".", ["Odile Launay"]),
 ])
 def test_speakers_of_real_article_patterns(tmp_path, body, expected):
     quotes = quotes_of(tmp_path, body)
