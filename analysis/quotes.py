@@ -1120,7 +1120,8 @@ class _Speakers:
             r"\b(?:d['’]\s*une?|de plusieurs|de certains)\b|\bdes\s+(?!l['’]|la\b|le\b)(?-i:[a-zà-ÿ])",  # not "des Hauts-de-France"
             d.text[title["start_char"]:d.end_char(min(s_hi, hi + 2))], flags=re.I)
         if title is not None and d.norm[lo] in ("le", "la", "l'") and not one_of_several and head_lemma not in PROXY_NOUNS:
-            holder = self._title_holder(lo, start, head_lemma, hi) or self._described_anywhere(lo, hi)
+            holder = (self._title_holder(lo, start, head_lemma, hi) or self._described_anywhere(lo, hi)
+                      or self._salient_person(start, _det_gender(d, lo), head_lemma, lo, hi))
             if holder:  # "a détaillé le ministre de l'Education nationale" after Jean-Michel Blanquer spoke
                 return {**holder, "speaker_text": text}
         if (head_lemma in d.source_nouns and head_lemma not in PROXY_NOUNS and hi <= lo + 1
@@ -1261,6 +1262,27 @@ class _Speakers:
                         noun and called.get(m["canonical"]) and noun not in called[m["canonical"]]):
                     return self._as_speaker(m)
         return None
+
+    def _salient_person(self, at: int, gender: str | None, noun: str | None, lo: int, hi: int) -> dict | None:
+        """The person the article is about so far: named most often before `at` (at least twice, more
+        than anyone else), of the right gender, and not given another role with this noun. Journalists
+        call their main character by a role ("l'ancien ministre du Budget") to avoid repeating a name."""
+        counts: dict[str, int] = {}
+        first: dict[str, dict] = {}
+        for m in self.d.mentions:
+            if m["start_char"] >= at:
+                break
+            if m.get("kind") == "name" and m.get("type") == "PER" and isinstance(m.get("canonical"), str):
+                counts[m["canonical"]] = counts.get(m["canonical"], 0) + 1
+                first.setdefault(m["canonical"], m)
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+            return None
+        name = ranked[0][0]
+        known = self.gender_of(name)
+        if gender and known and known != gender or self._other_role(name, noun, lo, hi):
+            return None
+        return self._as_speaker(first[name])
 
     def _last_named_before(self, at: int) -> dict:
         """"Ce dernier", "celle-ci": the person named last in the two sentences before, else the
