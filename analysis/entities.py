@@ -162,9 +162,10 @@ class Lexicon:
         if gender := (self.persons.get(name) or {}).get("gender"):
             return gender
         words = key_of(name).split()
-        if len(words) < 2:
-            return None  # a surname alone says nothing
-        return self.first_names.get(words[0])  # (key_of splits "Jean-Marie": its first part decides)
+        # (key_of splits "Jean-Marie": its first part decides). A one-word canonical name is someone the
+        # article never names in full: a first name for people met in the street ("Miguel, 27 ans"),
+        # and a surname alone ("Macron") is not in the file.
+        return self.first_names.get(words[0]) if words else None
 
 
 def _read_list(name: str, corpus=None) -> set[str]:
@@ -323,6 +324,28 @@ def _repeated_names(raw: list[dict], art: _Article) -> list[dict]:
     return sorted(out, key=lambda m: m["start_char"])
 
 
+AGED_RE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w-]+(?: [A-ZÀ-Ý][\w-]+)?), (?:[\w-]+(?: [\w-]+){0,2} de )?\d{1,3} ans\b")
+
+
+def _people_given_an_age(raw: list[dict], art: _Article, common_words: set[str]) -> list[dict]:
+    """"Odmaa, Mongole de 27 ans" is missed, "Marine, 35 ans, qui patiente" is not: the way news
+    introduces people met in the street. A capitalised word (or two) right before ", 35 ans" that the
+    model left untagged is a person, unless the article writes it in lower case elsewhere."""
+    out = list(raw)
+    for found in AGED_RE.finditer(art.text):
+        start, end = found.span(1)
+        rows = art.token_range(start, end)
+        first = normalise(found.group(1).split()[0])
+        if not rows or first in common_words or first in art.lexicon.stoplist:
+            continue
+        same = [m for m in out if m["start_char"] == start and m["end_char"] == end]
+        if same:  # tagged, maybe as MISC: a person all the same, at a sentence start too
+            same[0].update(label="PER", given_an_age=True)
+        elif not any(m["start_char"] < end and m["end_char"] > start for m in out):
+            out.append({**_found_name(art, rows.start, start, end), "given_an_age": True})
+    return sorted(out, key=lambda m: m["start_char"])
+
+
 def _strip_leading_titles(raw: list[dict], person_nouns: set[str]) -> list[dict]:
     """"Premier ministre Mahinda Rajapaksa" tagged as one name: the role (and its adjectives) is not
     part of the name (it stays in the text, where the title step reads it as an apposition)."""
@@ -366,7 +389,7 @@ def _noise_reason(m: dict, art: _Article, lowercase_words: set[str]) -> str | No
     words = m["text"].split()
     if ELISION_RE.sub("", m["text"])[:1].islower():
         return "lower-case word tagged as a name"
-    if len(words) == 1:
+    if len(words) == 1 and not m.get("given_an_age"):  # ("Odmaa, 27 ans": a name at a sentence start all the same)
         if normalise(words[0]) in lowercase_words:
             return "common word: the corpus mostly writes it in lower case"
         rows = art.token_range(m["start_char"], m["end_char"])
@@ -680,7 +703,8 @@ def _process_article(art: _Article, spacy_doc, role_matcher, lowercase: set[str]
     candidates = []
     merged = _strip_leading_titles(_merge_and_trim(art.raw, art.text, art.lexicon.aliases), person_nouns)
     named = _first_names_missed(_names_apposed_to_person_nouns(merged, art, person_nouns), art, person_nouns)
-    for m in _first_names_missed(_repeated_names(named, art), art, person_nouns):
+    for m in _first_names_missed(_people_given_an_age(_repeated_names(named, art), art, lowercase | person_nouns), art,
+                                 person_nouns):
         split = _split_joined_names(m, art)
         if split:
             candidates.extend(split)

@@ -1459,7 +1459,10 @@ class _Speakers:
         """"il a ajouté": the last compatible speaker, unless a person named as the subject of a
         later sentence (at most two sentences back) is closer ("Renaud Muselier a réagi … il s'est dit")."""
         if gender is None:  # "ils", "elles": a group, never one person named as a subject
-            return self._previous()
+            previous = self._previous()
+            if previous and previous.get("type") == "PER" and previous.get("speaker") and not previous.get("anonymous"):
+                return {"speaker": None, "anonymous": True, "side": "UNKNOWN"}  # nor the one person who spoke last
+            return previous
         return (self._antecedent(at, person=True, gender=gender, window=2)
                 or self._demonstrative_subject(at, gender)
                 or self._latest_person(at, gender)

@@ -189,3 +189,13 @@ def test_a_surname_shared_by_two_people_goes_to_the_one_named_last(tmp_path):
     mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
     last = mentions[(mentions.kind == "name") & (mentions.text == "Le Pen")]
     assert last.canonical.tolist() == ["Marine Le Pen"], mentions[["text", "canonical"]]
+
+
+def test_people_met_in_the_street_are_found_by_their_age(tmp_path):
+    """"Odmaa, Mongole de 27 ans": a name the model misses at a sentence start, introduced by an age."""
+    (tmp_path / "a.txt").write_text(
+        "Titre\n\nLes files d'attente s'allongent.\n\nOdmaa, Mongole de 27 ans, également sans papiers, ne peut plus "
+        "faire les ménages.", encoding="utf-8")
+    mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
+    people = mentions[(mentions["label"] == "PER") & (mentions["kind"] == "name")]
+    assert "Odmaa" in set(people["canonical"]), mentions[["text", "label", "kind", "canonical"]]

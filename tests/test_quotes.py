@@ -284,6 +284,13 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     # "pour X," after a colon attributes what follows
     ("Les spécialistes sont partagés: pour Odile Launay, infectiologue de l'hôpital Cochin à Paris, \"il faut être "
      "prudent car le virus ne cesse de circuler\".", ["Odile Launay"]),
+    # "ils" is a group: never the one person who spoke last
+    ("\"C'est terrible\", confie Paul Boury.\n\nDans le village, ils sont nombreux à assurer qu'ils ne le croisent "
+     "jamais.", ["Paul Boury", None]),
+    # a woman met in the street: "elle" is her, not the woman who spoke before (a one-word first name has a gender)
+    ("\"Nous manquons de tout\", explique Isabelle Widmer.\n\nMiguel, 27 ans, est Colombien. \"Le virus a tout "
+     "bouleversé\", dit-il.\n\nOdmaa, Mongole de 27 ans, ne peut plus travailler.\n\n\"Nous n'arrivons pas à nous "
+     "nourrir\", dit-elle.", ["Isabelle Widmer", "Miguel", "Odmaa"]),
 ])
 def test_speakers_of_real_article_patterns(tmp_path, body, expected):
     quotes = quotes_of(tmp_path, body)
