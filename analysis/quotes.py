@@ -928,9 +928,17 @@ def _np_range(d: _Doc, k: int) -> tuple[int, int]:
         lo -= 1
     j = k + 1
     s_hi = _sentence_range(d, k)[1]
-    while (j <= s_hi or j < d.n and d.t["pos"][j] == d.t["pos"][j - 1] == "PROPN") and (
+    while True:
+        if j <= s_hi and d.t["text"][j] == "(":  # "le président (LR) du Sénat Gérard Larcher"
+            close = next((c for c in range(j + 1, min(s_hi + 1, j + 5)) if d.t["text"][c] == ")"), None)
+            if close is None or close + 1 > s_hi:
+                break
+            j = close + 1
+            continue
+        if not ((j <= s_hi or j < d.n and d.t["pos"][j] == d.t["pos"][j - 1] == "PROPN") and (
             d.t["pos"][j] in ("ADJ", "PROPN", "NOUN", "DET") or d.t["dep"][j] in ("flat:name",)
-            or (d.t["pos"][j] == "ADP" and d.norm[j] in ("de", "du", "des", "d'"))):  # a name the parser cut in two
+            or (d.t["pos"][j] == "ADP" and d.norm[j] in ("de", "du", "des", "d'")))):  # a name the parser cut in two
+            break
         if d.t["pos"][j] == "VERB":
             break
         hi = j
@@ -1121,6 +1129,7 @@ class _Speakers:
             d.text[title["start_char"]:d.end_char(min(s_hi, hi + 2))], flags=re.I)
         if title is not None and d.norm[lo] in ("le", "la", "l'") and not one_of_several and head_lemma not in PROXY_NOUNS:
             holder = (self._title_holder(lo, start, head_lemma, hi) or self._described_anywhere(lo, hi)
+                      or self._recent_person(start, _det_gender(d, lo), head_lemma, lo, hi)
                       or self._salient_person(start, _det_gender(d, lo), head_lemma, lo, hi))
             if holder:  # "a détaillé le ministre de l'Education nationale" after Jean-Michel Blanquer spoke
                 return {**holder, "speaker_text": text}
@@ -1132,6 +1141,10 @@ class _Speakers:
             if (last.get("type") == "PER" and last.get("speaker") and d.para_of(start) - d.para_of(last["at"]) <= 2
                     and (gender is None or not known or known == gender)):
                 return {**_who(last), "speaker_text": text}
+        if (head_lemma in d.source_nouns and head_lemma not in PROXY_NOUNS and d.norm[lo] in ("le", "la", "l'")
+                and not self._introduced_unnamed(head_lemma, start)
+                and (known := self._recent_person(start, _det_gender(d, lo), head_lemma, lo, hi))):
+            return {**known, "speaker_text": text}  # "a commenté l'élu de Seine-Saint-Denis" after Bastien Lachaud
         if head_lemma in d.source_nouns or head_lemma in ("meme",) or title is not None:
             side = side or (title or {}).get("side")
             if side in (None, "UNKNOWN"):  # "le responsable", "un autre responsable": the article's earlier unnamed source
@@ -1262,6 +1275,46 @@ class _Speakers:
                         noun and called.get(m["canonical"]) and noun not in called[m["canonical"]]):
                     return self._as_speaker(m)
         return None
+
+    def _recent_person(self, at: int, gender: str | None, noun: str | None, lo: int, hi: int,
+                       paragraphs: int = 2) -> dict | None:
+        """A definite description ("le président du Sénat", "l'élu francilien") names someone the reader
+        has met: the person last named as a subject (else named at all, not as a complement) before
+        `at`, at most `paragraphs` paragraphs back, of the right gender, not given another role with the
+        same noun nor called by another noun ("le ministre" is not "le chef du parti X")."""
+        d, called = self.d, self._descriptor_nouns()
+        for h in reversed(self.history):  # "l'élu de Seine-Saint-Denis" spoke: "l'élu francilien" is him again
+            if (h.get("type") == "PER" and h.get("speaker") and not h.get("anonymous") and noun
+                    and noun in normalise(h.get("speaker_text") or "").replace("'", " ").split()
+                    and not self._other_role(h["speaker"], noun, lo, hi)
+                    and (not gender or self.gender_of(h["speaker"]) in (None, gender))):
+                return _who(h)
+        candidates = [m for m in d.mentions if m["start_char"] < at and m.get("kind") == "name" and m.get("type") == "PER"
+                      and isinstance(m.get("canonical"), str) and d.para_of(at) - d.para_of(m["start_char"]) <= paragraphs]
+        for subjects_only in (True, False):
+            for m in reversed(candidates):
+                k = d.token_at(m["start_char"])
+                last = d.token_at(m["end_char"] - 1)
+                if _inside_quote(d, k) or d.t["start_char"][lo] <= m["start_char"] < d.end_char(hi):
+                    continue
+                subject = any(d.t["dep"][j] in SUBJECT_DEPS for j in range(k, last + 1))
+                complement = k > 0 and d.norm[k - 1] in ("de", "d'", "du", "des", "a", "au", "aux", "par", "pour", "avec", "contre")
+                if subjects_only and not subject or complement:
+                    continue
+                name = m["canonical"]
+                known = self.gender_of(name)
+                if gender and known and known != gender or self._other_role(name, noun, lo, hi):
+                    continue
+                if noun and called.get(name) and noun not in called[name]:
+                    continue
+                return self._as_speaker(m)
+        return None
+
+    def _introduced_unnamed(self, noun: str, at: int) -> bool:
+        """Has the article introduced an unnamed "un passant", "une source" before: "le passant" is that one."""
+        d = self.d
+        return any(d.lemma[k] == noun and k > 0 and d.norm[k - 1] in ("un", "une", "des", "d'autres", "plusieurs")
+                   for k in range(d.token_at(at)))
 
     def _salient_person(self, at: int, gender: str | None, noun: str | None, lo: int, hi: int) -> dict | None:
         """The person the article is about so far: named most often before `at` (at least twice, more
