@@ -386,6 +386,8 @@ def _noise_reason(m: dict, art: _Article, lowercase_words: set[str]) -> str | No
         return "stop list"
     if len(key.replace(" ", "")) < 2:
         return "too short to be a name"
+    if any(mark in m["text"] for mark in '"«»“”„'):
+        return "quote mark inside: a quoted heading or phrase, not a name"
     words = m["text"].split()
     if ELISION_RE.sub("", m["text"])[:1].islower():
         return "lower-case word tagged as a name"

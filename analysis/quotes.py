@@ -935,6 +935,12 @@ def _np_range(d: _Doc, k: int) -> tuple[int, int]:
                 break
             j = close + 1
             continue
+        glued = (j < d.n and d.t["pos"][j - 1] == "PROPN" and d.t["text"][j].istitle() and d.t["text"][j].isalpha()
+                 and d.t["start_char"][j] == d.end_char(j - 1) + 1)  # "Emmanuel Macron" with "Macron" read as an adverb
+        if glued:
+            hi = j
+            j += 1
+            continue
         if not ((j <= s_hi or j < d.n and d.t["pos"][j] == d.t["pos"][j - 1] == "PROPN") and (
             d.t["pos"][j] in ("ADJ", "PROPN", "NOUN", "DET") or d.t["dep"][j] in ("flat:name",)
             or (d.t["pos"][j] == "ADP" and d.norm[j] in ("de", "du", "des", "d'")))):  # a name the parser cut in two
@@ -1308,6 +1314,13 @@ class _Speakers:
                 if noun and called.get(name) and noun not in called[name]:
                     continue
                 return self._as_speaker(m)
+        for h in reversed(self.history):  # a speaker the model never tagged ("Ainsi parlait Emmanuel Macron")
+            if d.para_of(at) - d.para_of(h["at"]) > paragraphs:
+                break
+            if (h.get("type") == "PER" and h.get("speaker") and not h.get("anonymous")
+                    and not self._other_role(h["speaker"], noun, lo, hi)
+                    and (not gender or self.gender_of(h["speaker"]) in (None, gender))):
+                return _who(h)
         return None
 
     def _introduced_unnamed(self, noun: str, at: int) -> bool:
@@ -1712,8 +1725,9 @@ def _name_of(d: _Doc, lo: int, hi: int) -> str | None:
     titled = (d.t["pos"][lo] == "DET" and d.t["text"][lo][:1].isupper() and lo > 0
               and d.t["text"][lo - 1] not in (".", "!", "?", "\n") and d.t["sent_id"][lo - 1] == d.t["sent_id"][lo])
     words = [j for j in range(lo, hi + 1) if (titled or d.t["pos"][j] != "DET") and d.norm[j] not in HONORIFICS]
-    if len(words) < 2 or not all(d.t["text"][j][:1].isupper() and d.t["pos"][j] in ("PROPN", "NOUN", "ADJ", "X")
-                                 for j in words):
+    if len(words) < 2 or not all(d.t["text"][j][:1].isupper() and (d.t["pos"][j] in ("PROPN", "NOUN", "ADJ", "X") or j > words[0]
+                                                                  and d.t["pos"][j - 1] == "PROPN" and d.t["text"][j].isalpha())
+                                 for j in words):  # ("Emmanuel Macron" with "Macron" read as an adverb)
         return None
     return d.text[d.t["start_char"][words[0]]:d.end_char(words[-1])]
 
@@ -2068,7 +2082,8 @@ def _quote_without_cue(d: _Doc, q: QuoteSpan, speakers: _Speakers, prev: dict | 
     return {"kind": "direct", "text": text, "start_char": q.start, "end_char": q.end, "cue": cue, **who}
 
 
-CLEFT_RE = re.compile(r"[\s.,]*(?:c['’]est|voil[aà])\s+(?:ainsi|ce|en ces termes|par ces mots|avec ces mots)\s+qu['’]\s*",
+CLEFT_RE = re.compile(r"[\s.,]*(?:(?:c['’]est|voil[aà])\s+(?:ainsi|ce|en ces termes|par ces mots|avec ces mots)\s+qu['’]\s*"
+                      r"|ainsi\s+(?=parl|s['’]exprim|s['’]est\s+exprim|a\s+parl))",  # "« … » Ainsi parlait Emmanuel Macron"
                       flags=re.I)
 
 

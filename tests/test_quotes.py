@@ -298,6 +298,9 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     ("Bastien Lachaud a copieusement critiqué l'action du président de la République. \"Il y a des oppositions "
      "frontales\", a commenté l'élu de Seine-Saint-Denis.\n\n\"La République en marche s'est isolée\", a encore analysé "
      "l'élu francilien.", ["Bastien Lachaud", "Bastien Lachaud"]),
+    # "Ainsi parlait X" after a quote names its speaker, even where the model misread half of the name
+    ("\"Les maires ruraux seront rétribués à leur juste niveau d'engagement.\" Ainsi parlait Emmanuel Macron cette "
+     "semaine lors du Congrès des maires.", ["Emmanuel Macron"]),
 ])
 def test_speakers_of_real_article_patterns(tmp_path, body, expected):
     quotes = quotes_of(tmp_path, body)
