@@ -368,6 +368,21 @@ def _strip_leading_titles(raw: list[dict], person_nouns: set[str]) -> list[dict]
     return raw
 
 
+def _strip_leading_labels(raw: list[dict], art: _Article) -> list[dict]:
+    """"la députée LFI Danièle Obono" tagged as one name: a party acronym (all capitals) or a
+    stop-listed word glued before a first name is not part of the person's name."""
+    for m in raw:
+        words = list(re.finditer(r"\S+", m["text"]))
+        if m["label"] not in ("PER", "MISC") or len(words) < 3:
+            continue
+        first, second = words[0].group(), normalise(words[1].group())
+        acronym = first.isupper() and 2 <= len(first) <= 6 and first.isalpha()
+        if (acronym or normalise(first) in art.lexicon.stoplist) and second in art.lexicon.first_names:
+            m["start_char"] += words[1].start()
+            m["text"] = m["text"][words[1].start():]
+    return raw
+
+
 def _only_a_role(m: dict, person_nouns: set[str]) -> str | None:
     """"Premier ministre" tagged as a person's name: a role (the title step reads it), not a name."""
     words = [normalise(w) for w in ELISION_RE.sub("", m["text"]).split()]
@@ -703,7 +718,8 @@ def build_entity_tables(documents, paragraphs, sentences, tokens, raw_mentions, 
 
 def _process_article(art: _Article, spacy_doc, role_matcher, lowercase: set[str], person_nouns: set[str]) -> None:
     candidates = []
-    merged = _strip_leading_titles(_merge_and_trim(art.raw, art.text, art.lexicon.aliases), person_nouns)
+    merged = _strip_leading_labels(_strip_leading_titles(_merge_and_trim(art.raw, art.text, art.lexicon.aliases),
+                                                         person_nouns), art)
     named = _first_names_missed(_names_apposed_to_person_nouns(merged, art, person_nouns), art, person_nouns)
     for m in _first_names_missed(_people_given_an_age(_repeated_names(named, art), art, lowercase | person_nouns), art,
                                  person_nouns):

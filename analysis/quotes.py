@@ -1151,6 +1151,9 @@ class _Speakers:
                 and not self._introduced_unnamed(head_lemma, start)
                 and (known := self._recent_person(start, _det_gender(d, lo), head_lemma, lo, hi))):
             return {**known, "speaker_text": text}  # "a commenté l'élu de Seine-Saint-Denis" after Bastien Lachaud
+        if (head_lemma in d.source_nouns and d.norm[lo] in ("son", "sa", "le", "la", "l'") and hi <= lo + 1
+                and (named := self._described(head_lemma, len(d.text), kinds=("PER",)))):
+            return {**named, "speaker_text": text}  # "a indiqué son avocat" when the article names "son avocat Gérard Baudoux"
         if head_lemma in d.source_nouns or head_lemma in ("meme",) or title is not None:
             side = side or (title or {}).get("side")
             if side in (None, "UNKNOWN"):  # "le responsable", "un autre responsable": the article's earlier unnamed source
@@ -2155,7 +2158,8 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
             continue
         found = groups["mentions"].get(doc.doc_id, mentions.iloc[0:0])
         # "Odmaa, Mongole de 27 ans": a nationality the model tagged as a name is nobody's name
-        found = found[~(found["label"].isin(["PER", "MISC"]) & found["text"].map(lambda t: key_of(t) in nations.by_adjective))]
+        demonym = found["text"].map(lambda t: key_of(t) in nations.by_adjective).astype(bool)
+        found = found[~(found["label"].isin(["PER", "MISC"]) & demonym)]
         d = _Doc(doc.doc_id, doc.text, toks.reset_index(drop=True), groups["sentences"].get(doc.doc_id),
                  found, side_cues, source_nouns)
         paras = groups["paragraphs"].get(doc.doc_id)

@@ -301,6 +301,13 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     # "Ainsi parlait X" after a quote names its speaker, even where the model misread half of the name
     ("\"Les maires ruraux seront rétribués à leur juste niveau d'engagement.\" Ainsi parlait Emmanuel Macron cette "
      "semaine lors du Congrès des maires.", ["Emmanuel Macron"]),
+    # a party acronym glued before a first name is not part of the name; the French presidency is the Élysée
+    ("Il réagissait aux propos de la députée LFI Danièle Obono, qui a estimé dimanche qu'un chauffeur pouvait refuser. "
+     "La présidence française a indiqué que le président ne ferait pas de commentaire.", ["Danièle Obono", "Élysée"]),
+    # "son avocat" is the one person the article calls "son avocat X", even further on
+    ("Philippe Pradal est convoqué devant le tribunal correctionnel, a indiqué ce 21 juin son avocat.\n\nLes "
+     "subventions étaient destinées à une association, a indiqué son avocat Gérard Baudoux.",
+     ["Gérard Baudoux", "Gérard Baudoux"]),
 ])
 def test_speakers_of_real_article_patterns(tmp_path, body, expected):
     quotes = quotes_of(tmp_path, body)
