@@ -921,6 +921,14 @@ def _nearest_subject_before(d: _Doc, v: int) -> tuple[int, int] | None:
     return None
 
 
+def _after_preposition(d: _Doc, k: int) -> bool:
+    """Is the name at k inside a prepositional phrase ("en réponse à l'élu UDI Philippe Vigier")?"""
+    j = k - 1
+    while j >= 0 and d.t["pos"][j] in ("DET", "NOUN", "ADJ", "PROPN") and k - j < 6:
+        j -= 1
+    return j >= 0 and d.t["pos"][j] == "ADP"
+
+
 def _np_range(d: _Doc, k: int) -> tuple[int, int]:
     """A noun phrase around head k: its determiner, adjectives and de-complements, no clause."""
     lo, hi = k, k
@@ -1590,14 +1598,16 @@ class _Speakers:
             if named_person != (person is not False) or (person is False and m.get("type") != "ORG"):
                 continue
             # a subject, or the name that opens its sentence whatever the parser made of it ("Miguel, 27 ans, est Colombien")
-            subject = any(d.t["dep"][j] in SUBJECT_DEPS for j in range(k, d.token_at(m["end_char"] - 1) + 1)) or (
+            # (not the subject of words in quote marks: "Xi Jinping « a donné son feu vert »" is what the speaker said)
+            subject = any(d.t["dep"][j] in SUBJECT_DEPS and not _inside_quote(d, d.t["head"][j])
+                          for j in range(k, d.token_at(m["end_char"] - 1) + 1)) or (
                 _sentence_range(d, k)[0] == k and m.get("type") == "PER" and d.t["text"][d.token_at(m["end_char"] - 1) + 1] == ",")
             known = self.gender_of(m["canonical"])
             if not _inside_quote(d, k) and (gender is None or not known or known == gender):
                 if subject:
                     return self._as_speaker(m)
                 complement = d.t["dep"][k] in ("obj", "iobj", "nmod", "obl", "obl:arg", "obl:mod") or (
-                    k > 0 and d.norm[k - 1] in ("de", "d'", "du", "des"))  # "afin de détrôner X", "à l'égard d'X"
+                    k > 0 and d.norm[k - 1] in ("de", "d'", "du", "des")) or _after_preposition(d, k)
                 if fallback is None and not complement and d.para_of(at) - d.para_of(m["start_char"]) <= reach:
                     fallback = m  # the last person named, when no subject is: "… pour le député X. … a-t-il lancé"
         if fallback is not None:

@@ -308,6 +308,11 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
     ("Philippe Pradal est convoqué devant le tribunal correctionnel, a indiqué ce 21 juin son avocat.\n\nLes "
      "subventions étaient destinées à une association, a indiqué son avocat Gérard Baudoux.",
      ["Gérard Baudoux", "Gérard Baudoux"]),
+    # "il" is not the person named inside a prepositional phrase ("en réponse à l'élu X")
+    ("Manuel Valls a répondu aux députés. \"Il n'y a pas de crise institutionnelle\", a-t-il poursuivi.\n\nUn peu plus "
+     "tard, en réponse à l'élu UDI Philippe Vigier, il a assuré qu'il n'y avait pas de \"crise de régime\". \"Le rapport "
+     "entre le président et le Premier ministre est un rapport de respect\", a-t-il dit.",
+     ["Manuel Valls", "Manuel Valls", "Manuel Valls"]),
 ])
 def test_speakers_of_real_article_patterns(tmp_path, body, expected):
     quotes = quotes_of(tmp_path, body)
