@@ -2024,12 +2024,14 @@ def _credit_quoted_headings(d: _Doc, quotes: list[dict]) -> None:
         lo = d.para_starts[para - 1] if para > 0 else 0
         if WORD_RE.search(_strip_marks(d.text[lo:quote["start_char"]])) or "\n" in d.text[quote["start_char"]:quote["end_char"]]:
             continue
+        # the article's opening words in quote marks, nobody named for them: whoever says them further on
+        opening = lo == 0 and not quote["speaker"] and count_words(quote["text"]) <= 15
         rest = d.text[quote["end_char"]:d.para_starts[para] if para < len(d.para_starts) else len(d.text)]
-        if WORD_RE.search(rest) or count_words(quote["text"]) > 15:
+        if (WORD_RE.search(rest) or count_words(quote["text"]) > 15) and not opening:
             continue  # not a heading: words follow in its paragraph
         words = {normalise(w) for w in WORD_RE.findall(quote["text"])}
         for later in quotes[k + 1:]:
-            if d.para_of(later["start_char"]) - para > 2:
+            if d.para_of(later["start_char"]) - para > 2 and not opening:
                 break
             if later["speaker"] and len(words & {normalise(w) for w in WORD_RE.findall(later["text"])}) >= 0.6 * len(words):
                 quote.update({key: later[key] for key in ("speaker_text", "speaker", "anonymous", "side")})

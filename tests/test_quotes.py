@@ -313,6 +313,11 @@ def test_malformed_input_finishes_with_bounded_quotes(tmp_path):
      "tard, en réponse à l'élu UDI Philippe Vigier, il a assuré qu'il n'y avait pas de \"crise de régime\". \"Le rapport "
      "entre le président et le Premier ministre est un rapport de respect\", a-t-il dit.",
      ["Manuel Valls", "Manuel Valls", "Manuel Valls"]),
+    # the article's opening words in quote marks are said further on by someone: that person's
+    ("\"Quatre cents ans de racisme systémique\". Après deux semaines de protestations, les démocrates ont appelé "
+     "dimanche à une transformation de la police.\n\nLe Congrès examine un texte.\n\nLa police doit changer.\n\n"
+     "\"Nous savons que nous luttons contre quatre cents ans de racisme systémique dans le pays\", a plaidé dimanche "
+     "Val Demings, élue de la Chambre des représentants.", ["Val Demings", "Val Demings"]),
 ])
 def test_speakers_of_real_article_patterns(tmp_path, body, expected):
     quotes = quotes_of(tmp_path, body)
