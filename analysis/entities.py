@@ -746,6 +746,7 @@ def _process_article(art: _Article, spacy_doc, role_matcher, lowercase: set[str]
         m["is_subject"] = bool(rows) and any(art.tok["dep"][i] in SUBJECT_DEPS for i in rows)
         art.mentions.append(m)
     art.mentions.sort(key=lambda m: m["start_char"])
+    _drop_glued_words(art)
     named = {m["canonical"] for m in art.mentions if m["type"] == "PER"}
     titles = _title_mentions(art, spacy_doc, role_matcher)
     for t in titles:
@@ -757,6 +758,29 @@ def _process_article(art: _Article, spacy_doc, role_matcher, lowercase: set[str]
     art.mentions.extend(titles)
     art.mentions.sort(key=lambda m: m["start_char"])
     art.mentions.extend(_pronoun_mentions(art))
+
+
+def person_ending(name: str, people) -> str | None:
+    """The longest full name (two words or more) among `people` that `name`, three words or more, ends with."""
+    words = key_of(name).split()
+    if len(words) < 3:
+        return None
+    shorter = [p for p in people if 2 <= len(key_of(p).split()) < len(words) and words[-len(key_of(p).split()):] == key_of(p).split()]
+    return max(shorter, key=len) if shorter else None
+
+
+def _drop_glued_words(art: _Article) -> None:
+    """"sur Twitter Anne Hidalgo" tagged as one name in an article that also names "Anne Hidalgo":
+    a person's name that ends with another person's full name of the same article is that person
+    (the words before it were glued on by the model). Listed with the automatic links."""
+    people = {m["canonical"] for m in art.mentions if m["type"] == "PER"}
+    for m in art.mentions:
+        if m["type"] != "PER":
+            continue
+        if target := person_ending(m["canonical"], people):
+            art.links.append({"doc_id": art.doc_id, "text": m["text"], "canonical": target, "method": "glued words",
+                              "score": 100.0})
+            m.update(canonical=target, side=_side_of(target, art))
 
 
 def _merge_spelling_variants(mentions: list[dict], lexicon: Lexicon) -> None:

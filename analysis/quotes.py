@@ -59,7 +59,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .datafiles import load_csv, load_list
-from .entities import Lexicon, key_of, other_role
+from .entities import Lexicon, key_of, other_role, person_ending
 from .lexicon import guess_verb_lemma, normalise
 from .nations import Nations, qualified
 
@@ -980,6 +980,8 @@ class _Speakers:
         none of the sides), and so is an unnamed source described through someone known ("un proche
         d'Alain Juppé"); any other unnamed source without a side cue stays UNKNOWN."""
         who = self._resolve(rng, cue)
+        if not who.get("anonymous") and isinstance(who.get("speaker"), str) and (person := self._known_person_within(who["speaker"])):
+            who = {**who, "speaker": person, "type": "PER"}  # "LFI Danièle Obono" where the article names Danièle Obono
         if not who.get("anonymous") and isinstance(who.get("speaker"), str):
             if (government := self.governments.get(key_of(who["speaker"]))) is not None:
                 who = {**who, "speaker": government[0], "side": government[1] or who.get("side")}  # "Washington a averti"
@@ -998,6 +1000,11 @@ class _Speakers:
         if who.get("anonymous") and who.get("side") in (None, "UNKNOWN") and not self._sides_in_play():
             who = {**who, "side": "OTHER"}  # "un assesseur" in a story where no side of the corpus appears
         return who
+
+    def _known_person_within(self, speaker: str) -> str | None:
+        """The full name of a person of this article that a longer name ends with (entities.person_ending)."""
+        return person_ending(speaker, {m["canonical"] for m in self.d.mentions if m.get("type") == "PER"
+                                       and m.get("kind") == "name" and isinstance(m.get("canonical"), str)})
 
     def _national(self, who: dict, rng: tuple[int, int] | None) -> dict:
         """"Pékin a répliqué" is the "gouvernement chinois"; "selon le ministère de la Santé" in a

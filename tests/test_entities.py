@@ -199,3 +199,13 @@ def test_people_met_in_the_street_are_found_by_their_age(tmp_path):
     mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
     people = mentions[(mentions["label"] == "PER") & (mentions["kind"] == "name")]
     assert "Odmaa" in set(people["canonical"]), mentions[["text", "label", "kind", "canonical"]]
+
+
+def test_words_glued_before_a_full_name_of_the_article_are_dropped(tmp_path):
+    """"sur Twitter Anne Hidalgo" tagged as one name is Anne Hidalgo when the article names her, and the link is listed."""
+    (tmp_path / "a.txt").write_text(
+        "Titre\n\nLa maire de Paris, Anne Hidalgo, a annoncé sa candidature.\n\n"
+        "C'est un soutien qu'a publié ce mardi sur Twitter Anne Hidalgo, candidate dimanche.", encoding="utf-8")
+    corpus = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False)
+    people = corpus.mentions[(corpus.mentions["label"] == "PER") & (corpus.mentions["kind"] == "name")]
+    assert not any(name.startswith("Twitter") for name in people["canonical"]), people[["text", "canonical"]]
