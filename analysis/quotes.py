@@ -36,10 +36,14 @@ How:
    indefinite group or a description headed by a source noun (`data/source_nouns.txt`:
    "un haut responsable américain", "des manifestants") is an anonymous source whose side comes
    from the side cues; "les deux parties" or "X et Y" is a joint speaker (no single speaker).
-   A definite role title the article never links to a name ("le ministre de l'Education
-   nationale") or a definite person noun ("l'élu") is the named person who just spoke, of the
-   right gender — never for a spokesperson or a source (`PROXY_NOUNS`), nor for "la présidente
-   d'un des bureaux". A named speaker with no side (alias table, side cues) is OTHER (known, none
+   A definite description names someone the reader has met: a role title the article never
+   links to a name ("le ministre de l'Education nationale", "le président du Sénat") or a
+   definite person noun ("l'élu de Seine-Saint-Denis") is the named person who just spoke, else
+   the person last named as a subject within two paragraphs, else the person the article names
+   most, of the right gender and not given another role with that noun — never for a
+   spokesperson or a source (`PROXY_NOUNS`), for "la présidente d'un des bureaux", or for a noun
+   the article introduced as unnamed ("un passant … le passant"). "Ils" is a group, never the one
+   person who spoke last; a nationality ("Mongole") is nobody's name. A named speaker with no side (alias table, side cues) is OTHER (known, none
    of these), and so is an unnamed source described through someone known ("un proche d'Alain
    Juppé"); UNKNOWN means the machine could not tell. A quote with no cue takes the subject of
    the clause it completes when that designates someone (not a relative "qui" whose verb is

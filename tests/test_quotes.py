@@ -39,7 +39,7 @@ def test_real_articles_development_set(real_scores):
     scores = real_scores["développement"]
     assert scores["f1"] >= 0.85, scores
     assert scores["direct recall"] >= 0.85, scores
-    assert scores["speaker accuracy"] >= 0.78, scores  # 0.80 at the start of session 6, with dev8 joined at 0.74
+    assert scores["speaker accuracy"] >= 0.82, scores  # 0.836 at the end of session 6 (dev8-dev10 joined at 0.74, 0.74, 0.61)
 
 
 @pytest.mark.slow
@@ -52,7 +52,7 @@ def test_real_articles_control_set(real_scores):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="the issue's target of 0.85 speaker accuracy on real articles is not reached "
-                   "(development 0.80, session-6 control 0.45 blind; two human annotators agree at 0.99): see tests/gold/README.md")
+                   "(development 0.84; on new articles 0.45-0.61 blind; two human annotators agree at 0.99): see tests/gold/README.md")
 def test_real_articles_speaker_accuracy_target(real_scores):
     assert all(s["speaker accuracy"] >= 0.85 for s in real_scores.values()), real_scores
 
