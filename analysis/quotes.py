@@ -43,9 +43,9 @@ How:
    most, of the right gender and not given another role with that noun — never for a
    spokesperson or a source (`PROXY_NOUNS`), for "la présidente d'un des bureaux", or for a noun
    the article introduced as unnamed ("un passant … le passant"). "Ils" is a group, never the one
-   person who spoke last; a nationality ("Mongole") is nobody's name. A named speaker with no side (alias table, side cues) is OTHER (known, none
-   of these), and so is an unnamed source described through someone known ("un proche d'Alain
-   Juppé"); UNKNOWN means the machine could not tell. A quote with no cue takes the subject of
+   person who spoke last; a nationality ("Mongole") is nobody's name. A named speaker with no
+   side (alias table, side cues) is OTHER (known, none of these), and so is an unnamed source
+   described through someone known ("un proche d'Alain Juppé"); UNKNOWN means the machine could not tell. A quote with no cue takes the subject of
    the clause it completes when that designates someone (not a relative "qui" whose verb is
    quoted: that is the topic); one opening its paragraph like a headline, the person the next
    sentence is about; else it continues the previous speaker.
@@ -58,6 +58,7 @@ shows every quote next to its sentence so that a student can check it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
@@ -1059,12 +1060,10 @@ class _Speakers:
         before = [c for char, c in self._country_refs if char < at and d.para_of(char) == para]
         if before:
             return before[-1]
-        counts: dict = {}
-        for _, c in self._country_refs:
-            counts[c] = counts.get(c, 0) + 1
+        counts = Counter(c for _, c in self._country_refs)
         if any(nations.is_home(c) for c in counts):
             return None  # French bodies are in play too ("l'ambassadeur de France"): "le ministère" may be the Quai d'Orsay
-        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        ranked = counts.most_common()
         if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
             return ranked[0][0]
         return None
