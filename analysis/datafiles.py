@@ -16,21 +16,9 @@ import yaml
 
 PACKAGE_DATA = Path(__file__).parent / "data"
 
-# Names the reader must never mistake for articles when they sit in a corpus folder.
-DATA_FILE_NAMES = {
-    "aliases.csv",
-    "first_names.csv",
-    "governments.csv",
-    "roles.csv",
-    "sides.csv",
-    "side_cues.csv",
-    "speech_verbs.txt",
-    "verb_classes.csv",
-    "frames.yaml",
-    "boilerplate.yaml",
-    "entity_stoplist.txt",
-    "syllable_exceptions.csv",
-}
+# Names the reader must never mistake for articles when they sit in a corpus folder: every file a
+# teacher can override (all of analysis/data/, so that a new data file can never be read as an article).
+DATA_FILE_NAMES = {path.name for path in PACKAGE_DATA.iterdir() if path.is_file() and not path.name.startswith(".")}
 
 
 class DataFileError(ValueError):

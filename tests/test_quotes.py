@@ -389,3 +389,14 @@ def test_french_bodies_and_countries_named_inside_quotes_stay_unqualified(tmp_pa
                                  "\"Elle va permettre à la France de rejoindre l'Espagne et le Portugal\", souligne la "
                                  "présidence. Selon le ministère de la Santé, 300 000 pères sont concernés.")
     assert list(quotes.speaker) == ["présidence", "ministère de la Santé"]
+
+
+def test_word_lists_beside_the_corpus_are_overrides_not_articles(tmp_path):
+    """Every file of analysis/data/ may sit in a corpus folder: it overrides the default and is never an article."""
+    (tmp_path / "a.txt").write_text("Titre de test\n\nEn Argentine, 300 cas ont été recensés, selon le ministère de la Santé.",
+                                    encoding="utf-8")
+    (tmp_path / "national_bodies.txt").write_text("# none: no body is qualified\n", encoding="utf-8")
+    (tmp_path / "source_nouns.txt").write_text("responsable\n", encoding="utf-8")
+    corpus = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False)
+    assert list(corpus.documents["doc_id"]) == ["a"] and corpus.rejected.empty
+    assert list(corpus.quotes["speaker"]) == ["ministère de la Santé"]
