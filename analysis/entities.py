@@ -765,7 +765,7 @@ def person_ending(name: str, people) -> str | None:
     words = key_of(name).split()
     if len(words) < 3:
         return None
-    shorter = [p for p in people if 2 <= len(key_of(p).split()) < len(words) and words[-len(key_of(p).split()):] == key_of(p).split()]
+    shorter = [p for p in people if 2 <= len(ending := key_of(p).split()) < len(words) and words[-len(ending):] == ending]
     return max(shorter, key=len) if shorter else None
 
 

@@ -1310,11 +1310,10 @@ class _Speakers:
         `at`, at most `paragraphs` paragraphs back, of the right gender, not given another role with the
         same noun nor called by another noun ("le ministre" is not "le chef du parti X")."""
         d, called = self.d, self._descriptor_nouns()
-        for h in reversed(self.history):  # "l'élu de Seine-Saint-Denis" spoke: "l'élu francilien" is him again
-            if (h.get("type") == "PER" and h.get("speaker") and not h.get("anonymous") and noun
-                    and noun in normalise(h.get("speaker_text") or "").replace("'", " ").split()
-                    and not self._other_role(h["speaker"], noun, lo, hi)
-                    and (not gender or self.gender_of(h["speaker"]) in (None, gender))):
+        named_speakers = [h for h in reversed(self.history) if h.get("type") == "PER" and h.get("speaker")
+                          and not h.get("anonymous") and self._may_be(h["speaker"], gender, noun, lo, hi)]
+        for h in named_speakers:  # "l'élu de Seine-Saint-Denis" spoke: "l'élu francilien" is him again
+            if noun and noun in normalise(h.get("speaker_text") or "").replace("'", " ").split():
                 return _who(h)
         candidates = [m for m in d.mentions if m["start_char"] < at and m.get("kind") == "name" and m.get("type") == "PER"
                       and isinstance(m.get("canonical"), str) and d.para_of(at) - d.para_of(m["start_char"]) <= paragraphs]
@@ -1329,20 +1328,17 @@ class _Speakers:
                 if subjects_only and not subject or complement:
                     continue
                 name = m["canonical"]
-                known = self.gender_of(name)
-                if gender and known and known != gender or self._other_role(name, noun, lo, hi):
-                    continue
-                if noun and called.get(name) and noun not in called[name]:
-                    continue
-                return self._as_speaker(m)
-        for h in reversed(self.history):  # a speaker the model never tagged ("Ainsi parlait Emmanuel Macron")
-            if d.para_of(at) - d.para_of(h["at"]) > paragraphs:
-                break
-            if (h.get("type") == "PER" and h.get("speaker") and not h.get("anonymous")
-                    and not self._other_role(h["speaker"], noun, lo, hi)
-                    and (not gender or self.gender_of(h["speaker"]) in (None, gender))):
-                return _who(h)
-        return None
+                if self._may_be(name, gender, noun, lo, hi) and not (noun and called.get(name) and noun not in called[name]):
+                    return self._as_speaker(m)
+        # a speaker the model never tagged ("Ainsi parlait Emmanuel Macron")
+        recent = next((h for h in named_speakers if d.para_of(at) - d.para_of(h["at"]) <= paragraphs), None)
+        return _who(recent) if recent else None
+
+    def _may_be(self, name: str, gender: str | None, noun: str | None, lo: int, hi: int) -> bool:
+        """Can this person be the one a description designates: the right gender (when both are known),
+        and not given another role with the description's noun by the article?"""
+        known = self.gender_of(name)
+        return not (gender and known and known != gender) and not self._other_role(name, noun, lo, hi)
 
     def _introduced_unnamed(self, noun: str, at: int) -> bool:
         """Has the article introduced an unnamed "un passant", "une source" before: "le passant" is that one."""
@@ -1354,22 +1350,15 @@ class _Speakers:
         """The person the article is about so far: named most often before `at` (at least twice, more
         than anyone else), of the right gender, and not given another role with this noun. Journalists
         call their main character by a role ("l'ancien ministre du Budget") to avoid repeating a name."""
-        counts: dict[str, int] = {}
-        first: dict[str, dict] = {}
-        for m in self.d.mentions:
-            if m["start_char"] >= at:
-                break
-            if m.get("kind") == "name" and m.get("type") == "PER" and isinstance(m.get("canonical"), str):
-                counts[m["canonical"]] = counts.get(m["canonical"], 0) + 1
-                first.setdefault(m["canonical"], m)
-        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        named = [m for m in self.d.mentions if m["start_char"] < at and m.get("kind") == "name"
+                 and m.get("type") == "PER" and isinstance(m.get("canonical"), str)]
+        ranked = Counter(m["canonical"] for m in named).most_common(2)
         if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
             return None
         name = ranked[0][0]
-        known = self.gender_of(name)
-        if gender and known and known != gender or self._other_role(name, noun, lo, hi):
+        if not self._may_be(name, gender, noun, lo, hi):
             return None
-        return self._as_speaker(first[name])
+        return self._as_speaker(next(m for m in named if m["canonical"] == name))
 
     def _last_named_before(self, at: int) -> dict:
         """"Ce dernier", "celle-ci": the person named last in the two sentences before, else the
@@ -2000,7 +1989,6 @@ def extract_quotes(d: _Doc, verbs: dict[str, str], gender: dict[str, str], parag
         if leading or d.t["sent_id"][tok] not in verb_sentences:  # a trailing "selon Reuters" after "X a dit" is secondary
             cues.append({"token": tok, "cue_char": d.t["start_char"][tok], "how": how, "start": start, "end": end,
                          "cue": "selon", "subject": np, "participle": False})
-
     cues = _extend_over_quotes(d, cues, spans)
     cues = _clip_coordinated(d, cues)
     cues = _drop_nested(cues)
@@ -2076,6 +2064,7 @@ def _quote_without_cue(d: _Doc, q: QuoteSpan, speakers: _Speakers, prev: dict | 
     ("Certains lui ont réclamé : « … »"), a fragment completing a named subject's clause, or a
     continuation of the previous quote. A short fragment with none of these is a scare quote."""
     text = _strip_marks(" ".join(d.text[a:b] for a, b in q.inner))
+    first_in_paragraph = prev is None or d.para_of(prev["start_char"]) != d.para_of(q.start)
     cue = None
     subject = _name_after_colon(d, q)
     if subject is not None:
@@ -2090,10 +2079,10 @@ def _quote_without_cue(d: _Doc, q: QuoteSpan, speakers: _Speakers, prev: dict | 
         if (governing := _speech_verb_before(d, q)) is not None:
             cue, subject = governing
         else:
-            subject = _clause_subject(d, q, prev is None or d.para_of(prev["start_char"]) != d.para_of(q.start))  # 'L'institut attend "des cumuls de 300 mm"': the clause's subject
+            subject = _clause_subject(d, q, first_in_paragraph)  # 'L'institut attend "des cumuls de 300 mm"': the clause's subject
     if subject is None:
         subject = _narrated_subject(d, q, prev)
-    if subject is None and (prev is None or d.para_of(prev["start_char"]) != d.para_of(q.start)):
+    if subject is None and first_in_paragraph:
         subject = _announced_subject(d, q)
     if subject is not None:
         who = speakers.resolve(subject)
