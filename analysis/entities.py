@@ -370,17 +370,26 @@ def _strip_leading_titles(raw: list[dict], person_nouns: set[str]) -> list[dict]
 
 def _strip_leading_labels(raw: list[dict], art: _Article) -> list[dict]:
     """"la députée LFI Danièle Obono" tagged as one name: a party acronym (all capitals) or a
-    stop-listed word glued before a first name is not part of the person's name."""
+    stop-listed word glued before a first name is not part of the person's name. Nor is a word
+    that is no first name, right after a preposition or determiner, before one: "sur Twitter
+    Lydia Guirous", "le président des Patriotes Florian Philippot", "du Logement Emmanuelle Cosse"."""
     for m in raw:
         words = list(re.finditer(r"\S+", m["text"]))
         if m["label"] not in ("PER", "MISC") or len(words) < 3:
             continue
         first, second = words[0].group(), normalise(words[1].group())
         acronym = first.isupper() and 2 <= len(first) <= 6 and first.isalpha()
-        if (acronym or normalise(first) in art.lexicon.stoplist) and second in art.lexicon.first_names:
+        before = art.text[max(0, m["start_char"] - 12):m["start_char"]].split()
+        glued = (bool(before) and normalise(before[-1]) in GLUE_WORDS and normalise(first) not in art.lexicon.first_names
+                 and "-" not in first)
+        if (acronym or glued or normalise(first) in art.lexicon.stoplist) and second in art.lexicon.first_names:
             m["start_char"] += words[1].start()
             m["text"] = m["text"][words[1].start():]
     return raw
+
+
+# Words after which a capitalised word glued before a first name is a label, not part of the name
+GLUE_WORDS = {"de", "du", "des", "d'", "sur", "a", "au", "aux", "le", "la", "les", "l'", "en", "via"}
 
 
 def _only_a_role(m: dict, person_nouns: set[str]) -> str | None:

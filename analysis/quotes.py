@@ -1219,8 +1219,8 @@ class _Speakers:
                 recent = self._last_named_before(start)
                 if not recent.get("speaker") or self.gender_of(recent["speaker"]) not in (None, _det_gender(d, lo)):
                     recent = None
-            earlier = (self._described(head_lemma, start) or recent or
-                       self._antecedent(start, person=True, speaker_first=True, reach=1)
+            earlier = (self._described(head_lemma, start, gender=_det_gender(d, lo)) or recent or
+                       self._antecedent(start, person=True, gender=_det_gender(d, lo), speaker_first=True, reach=1)
                        or self._latest_person(start, _det_gender(d, lo)))
             if earlier:
                 return {**earlier, "speaker_text": text}
@@ -1444,23 +1444,33 @@ class _Speakers:
                 if subject_only and not any(d.t["dep"][k] in SUBJECT_DEPS for k in
                                             range(d.token_at(m["start_char"]), d.token_at(m["end_char"] - 1) + 1)):
                     continue
-                if m.get("type") in kinds and (kinds == ("PER",) or _looks_like_a_name(m["text"])):
+                if m.get("type") in kinds and (kinds == ("PER",) or self._misc_person(m["text"])):
                     known = self.gender_of(m["canonical"])
                     if gender is None or not known or known == gender:
                         return self._as_speaker(m)
         return None
 
-    def _described(self, noun: str, before: int, kinds: tuple[str, ...] = ("PER", "MISC")) -> dict | None:
+    def _misc_person(self, text: str) -> bool:
+        """Is a name the model tagged MISC a person's: the small model tags many first names MISC
+        ("Nadia", "Léa Arguillère Toussaint"), but a single word that is no first name ("Facebook") is not one."""
+        return _looks_like_a_name(text) and (" " in text.strip() or self.name_gender(text) is not None)
+
+    def _described(self, noun: str, before: int, kinds: tuple[str, ...] = ("PER", "MISC"),
+                   gender: str | None = None) -> dict | None:
         """The one person the article describes with this noun next to the name, before `before`:
         "du rappeur Rohff" makes "le rappeur de 38 ans" Rohff; "Érika Ramírez, 23 ans, est
-        soldate" makes "la jeune soldate" Érika Ramírez."""
+        soldate" makes "la jeune soldate" Érika Ramírez. With a `gender`, only a person who may
+        have it, described with a noun of that gender ("le député X" is not "la députée")."""
         d, found = self.d, {}
         names = [m for m in d.mentions if m.get("kind") == "name" and m.get("type") in kinds
-                 and isinstance(m.get("canonical"), str) and m["start_char"] < before]
+                 and isinstance(m.get("canonical"), str) and m["start_char"] < before
+                 and self._may_be(m["canonical"], gender, None, 0, None)]
         for k in range(d.n):
             if d.t["start_char"][k] >= before:
                 break
             if d.lemma[k] != noun and d.norm[k] != noun:
+                continue
+            if gender and _det_gender(d, max(0, k - 1)) not in (None, gender):
                 continue
             for m in names:
                 first, last = d.token_at(m["start_char"]), d.token_at(m["end_char"] - 1)
@@ -1593,7 +1603,7 @@ class _Speakers:
             k = d.token_at(m["start_char"])
             if sent - d.t["sent_id"][k] > 2 or (last is not None and m["start_char"] <= last["at"]):
                 break
-            named_person = m.get("type") == "PER" or (m.get("type") == "MISC" and _looks_like_a_name(m["text"]))
+            named_person = m.get("type") == "PER" or m.get("type") == "MISC" and self._misc_person(m["text"])
             if named_person != (person is not False) or (person is False and m.get("type") != "ORG"):
                 continue
             # a subject, or the name that opens its sentence whatever the parser made of it ("Miguel, 27 ans, est Colombien")
