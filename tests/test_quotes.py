@@ -12,7 +12,7 @@ from analysis.quotes import find_quote_spans
 from conftest import PROJECT, need_shared_corpus
 
 GOLD = PROJECT / "tests" / "gold"
-CONTROL_F1_FLOOR, CONTROL_SPEAKER_FLOOR = 0.85, 0.40  # set from the session-6 control set's first blind measurement (0.893, 0.451)
+CONTROL_F1_FLOOR, CONTROL_SPEAKER_FLOOR = 0.80, 0.60  # set from the session-7 control set's first blind measurement (0.845, 0.662)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_real_articles_development_set(real_scores):
     scores = real_scores["développement"]
     assert scores["f1"] >= 0.85, scores
     assert scores["direct recall"] >= 0.85, scores
-    assert scores["speaker accuracy"] >= 0.82, scores  # 0.836 at the end of session 6 (dev8-dev10 joined at 0.74, 0.74, 0.61)
+    assert scores["speaker accuracy"] >= 0.78, scores  # 0.803 when dev11 joined at 0.55 (session 7); dev8-dev10 joined at 0.74, 0.74, 0.61
 
 
 @pytest.mark.slow
@@ -52,7 +52,7 @@ def test_real_articles_control_set(real_scores):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="the issue's target of 0.85 speaker accuracy on real articles is not reached "
-                   "(development 0.84; on new articles 0.45-0.61 blind; two human annotators agree at 0.99): see tests/gold/README.md")
+                   "(development 0.80 with dev11; on new articles 0.45-0.74 blind; two human annotators agree at 0.99): see tests/gold/README.md")
 def test_real_articles_speaker_accuracy_target(real_scores):
     assert all(s["speaker accuracy"] >= 0.85 for s in real_scores.values()), real_scores
 
