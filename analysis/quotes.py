@@ -934,6 +934,24 @@ def _after_preposition(d: _Doc, k: int) -> bool:
     return j >= 0 and d.t["pos"][j] == "ADP"
 
 
+# Words after which a name is a complement, whatever the parser made of it
+PREPOSITION_WORDS = {"a", "au", "aux", "de", "du", "des", "d'", "par", "pour", "avec", "contre", "envers", "sur", "chez",
+                     "selon", "vers", "sans", "entre", "apres", "avant", "malgre", "aupres", "dont", "que", "qu'"}
+
+
+def _named_as_subject(d: _Doc, first: int, last: int) -> bool:
+    """Is the name at tokens first..last the subject of its clause? The parse says so, or, where the
+    small model errs, the name opens a clause and a verb follows it ("Dans un entretien …, Philippe
+    Poutou appelle à …", parsed as an apposition); never right after a preposition ("envers Emmanuel
+    Macron", parsed as the subject of a misread "envers")."""
+    if first > 0 and d.norm[first - 1] in PREPOSITION_WORDS:
+        return False
+    if any(d.t["dep"][j] in SUBJECT_DEPS and not _inside_quote(d, d.t["head"][j]) for j in range(first, last + 1)):
+        return True
+    opens = first == 0 or d.t["text"][first - 1] in (",", ".", ";", ":", "\n") or d.t["sent_id"][first - 1] != d.t["sent_id"][first]
+    return opens and last + 1 < d.n and d.t["pos"][last + 1] in ("VERB", "AUX") and not _inside_quote(d, first)
+
+
 def _np_range(d: _Doc, k: int) -> tuple[int, int]:
     """A noun phrase around head k: its determiner, adjectives and de-complements, no clause."""
     lo, hi = k, k
@@ -1296,7 +1314,7 @@ class _Speakers:
             k = d.token_at(m["start_char"])
             if sent - d.t["sent_id"][k] > 2:
                 break
-            if any(d.t["dep"][j] in SUBJECT_DEPS for j in range(k, d.token_at(m["end_char"] - 1) + 1)):
+            if _named_as_subject(d, k, d.token_at(m["end_char"] - 1)):
                 known = self.gender_of(m["canonical"])
                 if (gender is None or not known or known == gender) and not (
                         noun and called.get(m["canonical"]) and noun not in called[m["canonical"]]):
@@ -1323,7 +1341,7 @@ class _Speakers:
                 last = d.token_at(m["end_char"] - 1)
                 if _inside_quote(d, k) or d.t["start_char"][lo] <= m["start_char"] < d.end_char(hi):
                     continue
-                subject = any(d.t["dep"][j] in SUBJECT_DEPS for j in range(k, last + 1))
+                subject = _named_as_subject(d, k, last)
                 complement = k > 0 and d.norm[k - 1] in ("de", "d'", "du", "des", "a", "au", "aux", "par", "pour", "avec", "contre")
                 if subjects_only and not subject or complement:
                     continue
@@ -1441,8 +1459,7 @@ class _Speakers:
                     continue
                 if d.para_of(before) - d.para_of(m["start_char"]) > paragraphs:
                     break
-                if subject_only and not any(d.t["dep"][k] in SUBJECT_DEPS for k in
-                                            range(d.token_at(m["start_char"]), d.token_at(m["end_char"] - 1) + 1)):
+                if subject_only and not _named_as_subject(d, d.token_at(m["start_char"]), d.token_at(m["end_char"] - 1)):
                     continue
                 if m.get("type") in kinds and (kinds == ("PER",) or self._misc_person(m["text"])):
                     known = self.gender_of(m["canonical"])
@@ -1608,8 +1625,7 @@ class _Speakers:
                 continue
             # a subject, or the name that opens its sentence whatever the parser made of it ("Miguel, 27 ans, est Colombien")
             # (not the subject of words in quote marks: "Xi Jinping « a donné son feu vert »" is what the speaker said)
-            subject = any(d.t["dep"][j] in SUBJECT_DEPS and not _inside_quote(d, d.t["head"][j])
-                          for j in range(k, d.token_at(m["end_char"] - 1) + 1)) or (
+            subject = _named_as_subject(d, k, d.token_at(m["end_char"] - 1)) or (
                 _sentence_range(d, k)[0] == k and m.get("type") == "PER" and d.t["text"][d.token_at(m["end_char"] - 1) + 1] == ",")
             known = self.gender_of(m["canonical"])
             if not _inside_quote(d, k) and (gender is None or not known or known == gender):
