@@ -256,6 +256,7 @@ class _Doc:
 
     def __init__(self, doc_id, text, tokens, sentences, mentions, side_cues, source_nouns):
         self.doc_id, self.text = doc_id, text
+        self.title = None  # the article's title (not part of `text`), set by the caller when known
         self.t = {c: tokens[c].tolist() for c in ("text", "lemma", "pos", "dep", "head", "morph", "sent_id", "start_char")}
         self.n = len(self.t["text"])
         self.norm = [normalise(w) for w in self.t["text"]]
@@ -952,6 +953,13 @@ def _named_as_subject(d: _Doc, first: int, last: int) -> bool:
     return opens and last + 1 < d.n and d.t["pos"][last + 1] in ("VERB", "AUX") and not _inside_quote(d, first)
 
 
+def _introduces_someone_new(d: _Doc, head: int, hi: int) -> bool:
+    """A person noun with an indefinite complement ("le juge d'un tribunal de Moscou", "la mère
+    d'une victime") is someone the article has not met: no earlier person is meant."""
+    return any(d.norm[j] in ("d'", "de") and d.norm[j + 1] in ("un", "une", "plusieurs", "certains", "certaines")
+               for j in range(head + 1, hi))
+
+
 def _np_range(d: _Doc, k: int) -> tuple[int, int]:
     """A noun phrase around head k: its determiner, adjectives and de-complements, no clause."""
     lo, hi = k, k
@@ -1232,6 +1240,8 @@ class _Speakers:
                 return {"speaker_text": text, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
             # "la jeune soldate", "le magnat de l'immobilier", "cette femme": a person already
             # met (the journalist's way of not repeating a name), else an unnamed person
+            if _introduces_someone_new(d, head, hi):  # "le juge d'un tribunal de Moscou": someone new, unnamed
+                return {"speaker_text": text, "speaker": None, "anonymous": True, "side": side or "UNKNOWN"}
             recent = None
             if d.norm[lo] in ("ce", "cet", "cette"):  # "cet entrepreneur de 41 ans": the person just named
                 recent = self._last_named_before(start)
@@ -1239,7 +1249,8 @@ class _Speakers:
                     recent = None
             earlier = (self._described(head_lemma, start, gender=_det_gender(d, lo)) or recent or
                        self._antecedent(start, person=True, gender=_det_gender(d, lo), speaker_first=True, reach=1)
-                       or self._latest_person(start, _det_gender(d, lo)))
+                       or self._latest_person(start, _det_gender(d, lo))
+                       or d.norm[lo] in ("le", "la", "l'") and self._headline_person(start, _det_gender(d, lo), head_lemma, lo, hi))
             if earlier:
                 return {**earlier, "speaker_text": text}
             return {"speaker_text": text, "speaker": None, "anonymous": True, "side": side or "UNKNOWN"}
@@ -1377,6 +1388,23 @@ class _Speakers:
         if not self._may_be(name, gender, noun, lo, hi):
             return None
         return self._as_speaker(next(m for m in named if m["canonical"] == name))
+
+    def _headline_person(self, at: int, gender: str | None, noun: str | None, lo: int, hi: int) -> dict | None:
+        """The one person the article's title names who fits a description that comes before any name:
+        a lead that opens on "Le chef de l'État a souligné …" under the title "Emmanuel Macron écarte
+        un remaniement"."""
+        title = normalise(self.d.title or "")
+        if not title or any(m.get("type") == "PER" and m.get("kind") == "name" and m["start_char"] < at for m in self.d.mentions):
+            return None
+        found = {}
+        for m in self.d.mentions:
+            name = m.get("canonical")
+            if m.get("kind") != "name" or m.get("type") != "PER" or not isinstance(name, str) or name in found:
+                continue
+            surname = normalise(name).split()[-1]
+            if re.search(rf"(?<!\w){re.escape(surname)}(?!\w)", title) and self._may_be(name, gender, noun, lo, hi):
+                found[name] = m
+        return self._as_speaker(next(iter(found.values()))) if len(found) == 1 else None
 
     def _last_named_before(self, at: int) -> dict:
         """"Ce dernier", "celle-ci": the person named last in the two sentences before, else the
@@ -2199,6 +2227,7 @@ def build_quotes(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: p
         found = found[~(found["label"].isin(["PER", "MISC"]) & demonym)]
         d = _Doc(doc.doc_id, doc.text, toks.reset_index(drop=True), groups["sentences"].get(doc.doc_id),
                  found, side_cues, source_nouns)
+        d.title = doc.title if isinstance(doc.title, str) else None
         paras = groups["paragraphs"].get(doc.doc_id)
         bounds = list(zip(paras["start_char"], paras["end_char"]))
         for n, q in enumerate(extract_quotes(d, verbs, gender, bounds, institution_nouns, governments,
