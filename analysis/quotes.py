@@ -83,6 +83,10 @@ WEEKDAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanc
             "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
             "novembre", "decembre", "matin", "soir", "dernier", "derniere",
             "alors", "enfin", "egalement", "pourtant", "toutefois", "cependant"}
+# Nouns of time, which the parser sometimes takes for a subject ("La veille, Le Canard enchaîné avait
+# révélé", "a clamé une fois de plus"): never a speaker.
+TIME_NOUNS = {"fois", "veille", "lendemain", "surlendemain", "jour", "matin", "soir", "soiree", "nuit", "semaine", "mois",
+              "an", "annee", "heure", "moment", "fin", "debut", "week-end", "matinee", "apres-midi"}
 # "alors que", "tandis que", "parce que" …: a subordinate clause, not the content of the verb before it.
 INDEFINITE_PRONOUNS = {"certains", "certaines", "plusieurs", "autres", "beaucoup", "tous", "toutes", "aucun", "d'autres"}
 INDEFINITE_DETERMINERS = {"un", "une", "des", "certains", "certaines", "plusieurs", "quelques", "nombre", "beaucoup",
@@ -712,7 +716,8 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
         named = _name_before(d, v)
         if named is not None:
             return named
-        subjects = [_real_subject(d, k) for k in d.children.get(v, []) if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k)]
+        subjects = [_real_subject(d, k) for k in d.children.get(v, []) if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k)
+                    and d.lemma[k] not in TIME_NOUNS]
         subjects = [k for k in subjects if k is not None]
         before = [k for k in subjects if k < v]
         if before:
@@ -744,6 +749,11 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
             word = d.norm[k].lstrip("-").removeprefix("t-")
             if word in PRONOUN_GENDER and (k > v or d.t["pos"][k] == "PRON" or d.norm[k].startswith("-")):
                 return k, k  # "a-t-il déclaré", "a t-il lancé"
+        preverbal = [k for k in d.children.get(v, []) if d.t["dep"][k] in SUBJECT_DEPS and k < v and not _inside_quote(d, k)
+                     and d.t["pos"][k] in ("NOUN", "PROPN") and d.lemma[k] not in TIME_NOUNS]
+        if preverbal and _np_range(d, preverbal[0])[0] == s_lo:
+            # "L'ancien marine …, brandissant une feuille où était écrit « … », a clamé une fois de plus"
+            return _np_range(d, preverbal[0])
         if j <= s_hi and (d.t["pos"][j] in ("DET", "PROPN", "NOUN", "PRON") or d.t["text"][j][:1].isupper()):
             return _np_range(d, j)
         if v in getattr(d, "after_quote", ()) and (named := _name_in_incise(d, v)):
@@ -1171,6 +1181,9 @@ class _Speakers:
                 return {**_who(full), "speaker_text": text}
         if mention and not (head_lemma in d.source_nouns and mention.get("type") != "PER"):
             return {**mention, "speaker_text": text}
+        if (d.norm[lo] in ("le", "la", "l'") and d.t["pos"][head] == "NOUN" and head_lemma not in self.institution_nouns
+                and _introduces_someone_new(d, head, hi)):  # "le juge d'un tribunal de Moscou": someone new, unnamed
+            return {"speaker_text": text, "speaker": None, "anonymous": True, "side": side or "UNKNOWN"}
         title = next((m for m in d.mention_covering(start, end)
                       if m.get("kind") == "title" and not isinstance(m.get("canonical"), str)), None)
         s_hi = _sentence_range(d, hi)[1]
@@ -1240,15 +1253,15 @@ class _Speakers:
                 return {"speaker_text": text, "speaker": None, "anonymous": False, "side": "UNKNOWN"}
             # "la jeune soldate", "le magnat de l'immobilier", "cette femme": a person already
             # met (the journalist's way of not repeating a name), else an unnamed person
-            if _introduces_someone_new(d, head, hi):  # "le juge d'un tribunal de Moscou": someone new, unnamed
-                return {"speaker_text": text, "speaker": None, "anonymous": True, "side": side or "UNKNOWN"}
             recent = None
             if d.norm[lo] in ("ce", "cet", "cette"):  # "cet entrepreneur de 41 ans": the person just named
                 recent = self._last_named_before(start)
                 if not recent.get("speaker") or self.gender_of(recent["speaker"]) not in (None, _det_gender(d, lo)):
                     recent = None
-            earlier = (self._described(head_lemma, start, gender=_det_gender(d, lo)) or recent or
-                       self._antecedent(start, person=True, gender=_det_gender(d, lo), speaker_first=True, reach=1)
+            antecedent = self._antecedent(start, person=True, gender=_det_gender(d, lo), speaker_first=True, reach=1)
+            if antecedent and antecedent.get("anonymous") and head_lemma not in normalise(antecedent.get("speaker_text") or ""):
+                antecedent = None  # "L'ancien marine" right after "le juge d'un tribunal" spoke is not the judge
+            earlier = (self._described(head_lemma, start, gender=_det_gender(d, lo)) or recent or antecedent
                        or self._latest_person(start, _det_gender(d, lo))
                        or d.norm[lo] in ("le", "la", "l'") and self._headline_person(start, _det_gender(d, lo), head_lemma, lo, hi))
             if earlier:
