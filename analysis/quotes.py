@@ -393,9 +393,13 @@ def _incise_verbs(d: _Doc) -> set[int]:
             k += 1
         if k >= d.n:
             continue
-        if d.t["text"][k] != ",":  # no comma: only an unmistakable inversion, "« … » a t-il lancé"
-            if not any(re.fullmatch(CLITIC_SUBJECT, d.norm[j]) or re.search(CLITIC_SUBJECT + "$", d.norm[j])
-                       for j in range(k, min(d.n, k + 3))):
+        if d.t["text"][k] != ",":  # no comma: an unmistakable inversion, "« … » a t-il lancé", or a quote
+            # that opens its sentence, followed by a verb group ("« … » avait affirmé … la députée de Paris")
+            opens = not WORD_RE.search(d.text[max(d.text.rfind("\n", 0, q.start) + 1,
+                                                  d.t["start_char"][_sentence_range(d, d.token_at(q.start))[0]]):q.start])
+            if not (any(re.fullmatch(CLITIC_SUBJECT, d.norm[j]) or re.search(CLITIC_SUBJECT + "$", d.norm[j])
+                        for j in range(k, min(d.n, k + 3))) or opens and d.t["pos"][k] in ("AUX", "VERB")
+                    and d.t["text"][k][:1].islower()):
                 continue
             k -= 1
         v = k + 1
@@ -443,6 +447,11 @@ def _skip_addressee(d: _Doc, j: int, s_hi: int) -> int:
         if d.t["pos"][k] == "DET" and k > j + 1:
             break
         k += 1
+    if k <= s_hi and k > j + 1 and d.norm[k] in ("du", "de", "des", "d'"):  # "au lendemain du scandale"
+        k += 1
+        while k <= s_hi and d.t["pos"][k] in ("DET", "NOUN", "ADJ") and d.t["text"][k] != "," and not (
+                d.t["pos"][k] == "DET" and d.t["pos"][k - 1] == "NOUN"):
+            k += 1
     return k if k <= s_hi and d.t["pos"][k] in ("DET", "PROPN") else j
 
 
