@@ -845,6 +845,17 @@ def _real_subject(d: _Doc, k: int) -> int | None:
 def _absolute_subject(d: _Doc, v: int) -> tuple[int, int] | None:
     """"…, M. Loukachenko ayant refusé tout confinement, qualifié … ou affirmé que …": the name
     before "ayant"/"étant" of v's clause (or of the verb v is coordinated with) is its subject."""
+    if v > 0 and "VerbForm=Part" in (d.t["morph"][v] or "") and "Tense=Pres" in (d.t["morph"][v] or ""):
+        # "…, le chef de la diplomatie américaine Mike Pompeo dénonçant « … »": the name right before it
+        names = [m for m in d.mention_covering(d.t["start_char"][v - 1], d.end_char(v - 1))
+                 if m.get("kind") == "name" and m.get("type") == "PER" and m["end_char"] == d.end_char(v - 1)]
+        if names:
+            first = d.token_at(names[0]["start_char"])
+            lo = first
+            while lo > 0 and d.t["pos"][lo - 1] in ("DET", "NOUN", "ADJ", "ADP", "PROPN") and first - lo < 8:
+                lo -= 1
+            if lo > 0 and d.t["text"][lo - 1] == ",":
+                return first, v - 1
     u = v
     for _ in range(3):
         aux = next((k for k in range(u - 1, max(-1, u - 3), -1) if d.norm[k] in ("ayant", "etant")), None)
@@ -2117,8 +2128,8 @@ def _quote_of_cue(d: _Doc, c: dict, spans: list[QuoteSpan], speakers: _Speakers,
     if c["subject"] is None and sent in last_in_sentence:
         who = dict(last_in_sentence[sent])
     elif c["participle"] or c["subject"] is None:
-        who = speakers.resolve(_fronted_participle_subject(d, c["token"]) or _nearest_subject_before(d, c["token"]),
-                               c["cue"])
+        who = speakers.resolve(_absolute_subject(d, c["token"]) or _fronted_participle_subject(d, c["token"])
+                               or _nearest_subject_before(d, c["token"]), c["cue"])
     else:
         who = speakers.resolve(c["subject"], c["cue"])
     speakers.remember(who, c["cue_char"])
