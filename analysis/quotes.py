@@ -98,6 +98,8 @@ DOCUMENT_NOUNS = {"communique", "rapport", "note", "lettre", "message", "declara
                   "texte", "site", "compte", "courrier", "avis", "chiffre", "donnee", "statistique", "sondage", "tweet",
                   "comptage", "decompte", "enquete", "estimation", "recensement", "projection", "prevision",
                   "information", "document", "publication"}
+# Nouns of a person's account, whose author is who the sentence is about ("le témoignage de X")
+TESTIMONY_NOUNS = {"temoignage", "recit", "version", "interview", "entretien", "tribune", "plainte", "confidence", "aveu"}
 CLITIC_SUBJECT = r"-(?:t-)?(?:il|elle|ils|elles|on)|t-(?:il|elle|ils|elles|on)"  # "a-t-il", "dit-elle", "a t-il"
 HONORIFICS = {"m.", "m", "mme", "mlle", "dr", "dr.", "me", "mgr", "pr", "pr.", "monsieur", "madame"}
 # Nouns of people who speak for someone else: "le porte-parole" after Joe Biden spoke is not Biden.
@@ -983,6 +985,21 @@ def _named_as_subject(d: _Doc, first: int, last: int) -> bool:
     return opens and last + 1 < d.n and d.t["pos"][last + 1] in ("VERB", "AUX") and not _inside_quote(d, first)
 
 
+def _full_stops_between(d: _Doc, a: int, b: int) -> int:
+    """How many sentences apart tokens a and b are, by the full stops and paragraph breaks between
+    them (the small model also cuts sentences at hyphens and names: "Europe Ecologie-Les Verts")."""
+    return sum(d.t["text"][j] in (".", "!", "?", "…") or "\n" in d.t["text"][j] for j in range(a, b))
+
+
+def _author_of_subject(d: _Doc, k: int) -> bool:
+    """Is the name at k the author of the words its sentence is about ("Le témoignage de Sandrine
+    Rousseau portait sur …", "Les propos de X ont choqué"): the person a following "elle" is."""
+    if k < 2 or d.norm[k - 1] not in ("de", "d'", "du"):
+        return False
+    noun = k - 2 if d.t["pos"][k - 2] == "NOUN" else k - 3
+    return noun >= 0 and d.lemma[noun] in DOCUMENT_NOUNS | TESTIMONY_NOUNS and d.t["dep"][noun] in SUBJECT_DEPS
+
+
 def _introduces_someone_new(d: _Doc, head: int, hi: int) -> bool:
     """A person noun with an indefinite complement ("le juge d'un tribunal de Moscou", "la mère
     d'une victime") is someone the article has not met: no earlier person is meant."""
@@ -1679,14 +1696,14 @@ class _Speakers:
             if m["end_char"] > at or not isinstance(m.get("canonical"), str) or m.get("kind") == "pronoun":
                 continue
             k = d.token_at(m["start_char"])
-            if sent - d.t["sent_id"][k] > 2 or (last is not None and m["start_char"] <= last["at"]):
+            if _full_stops_between(d, k, d.token_at(at)) > 2 or (last is not None and m["start_char"] <= last["at"]):
                 break
             named_person = m.get("type") == "PER" or m.get("type") == "MISC" and self._misc_person(m["text"])
             if named_person != (person is not False) or (person is False and m.get("type") != "ORG"):
                 continue
             # a subject, or the name that opens its sentence whatever the parser made of it ("Miguel, 27 ans, est Colombien")
             # (not the subject of words in quote marks: "Xi Jinping « a donné son feu vert »" is what the speaker said)
-            subject = _named_as_subject(d, k, d.token_at(m["end_char"] - 1)) or (
+            subject = _named_as_subject(d, k, d.token_at(m["end_char"] - 1)) or _author_of_subject(d, k) or (
                 _sentence_range(d, k)[0] == k and m.get("type") == "PER" and d.t["text"][d.token_at(m["end_char"] - 1) + 1] == ",")
             known = self.gender_of(m["canonical"])
             if not _inside_quote(d, k) and (gender is None or not known or known == gender):
