@@ -428,10 +428,18 @@ def _skip_insertion(d: _Doc, j: int) -> int:
     return j
 
 
+# Asides between an incise verb and its subject: "a déclaré pour sa part la femme du pilote"
+ASIDES = (("pour", "sa", "part"), ("pour", "leur", "part"), ("de", "son", "cote"), ("de", "leur", "cote"),
+          ("a", "son", "tour"), ("a", "leur", "tour"), ("quant", "a", "lui"), ("quant", "a", "elle"))
+
+
 def _skip_time_words(d: _Doc, j: int, s_hi: int) -> int:
-    """"a déclaré mardi", "explique le 13 novembre", "a dit ce lundi": the token after the time words."""
+    """"a déclaré mardi", "explique le 13 novembre", "a dit ce lundi", "a déclaré pour sa part": the
+    token after the time words and asides."""
     while j <= s_hi:
-        if d.t["pos"][j] in ("ADV", "NUM") or d.norm[j] in WEEKDAYS:
+        if tuple(d.norm[j:j + 3]) in ASIDES:
+            j += 3
+        elif d.t["pos"][j] in ("ADV", "NUM") or d.norm[j] in WEEKDAYS:
             j += 1
         elif d.norm[j] in ("le", "ce") and j + 1 <= s_hi and (d.t["pos"][j + 1] == "NUM" or d.norm[j + 1] in WEEKDAYS):
             j += 1
