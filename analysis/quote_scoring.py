@@ -14,7 +14,7 @@ import pandas as pd
 
 from .datafiles import read_commented_csv
 from .lexicon import normalise
-from .quotes import WORD_RE
+from .quote_grammar import WORD_RE
 
 
 def _words(text: str) -> list[str]:
