@@ -685,11 +685,14 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
                 return k, k  # "a-t-il déclaré", "a t-il lancé"
         preverbal = [k for k in d.children.get(v, []) if d.t["dep"][k] in SUBJECT_DEPS and k < v and not _inside_quote(d, k)
                      and d.t["pos"][k] in ("NOUN", "PROPN") and d.lemma[k] not in TIME_NOUNS]
-        if preverbal and _np_range(d, preverbal[0])[0] == s_lo:
-            # "L'ancien marine …, brandissant une feuille où était écrit « … », a clamé une fois de plus"
+        after = _np_range(d, j) if j <= s_hi and (d.t["pos"][j] in ("DET", "PROPN", "NOUN", "PRON")
+                                                   or d.t["text"][j][:1].isupper()) else None
+        if after is not None and _head_noun(d, *after) in TIME_NOUNS and preverbal and _np_range(d, preverbal[0])[0] == s_lo:
+            # "L'ancien marine …, brandissant une feuille où était écrit « … », a clamé une fois de plus":
+            # what follows the verb is time, not its subject
             return _np_range(d, preverbal[0])
-        if j <= s_hi and (d.t["pos"][j] in ("DET", "PROPN", "NOUN", "PRON") or d.t["text"][j][:1].isupper()):
-            return _np_range(d, j)
+        if after is not None:
+            return after
         if v in getattr(d, "after_quote", ()) and (named := _name_in_incise(d, v)):
             return named  # "a balayé d'un revers de la main le ministre Chad Wolf"
     # a participle ("ajoutant que", "déclarant que"): the subject of the verb it depends on
