@@ -23,10 +23,11 @@ WEEKDAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanc
             "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
             "novembre", "decembre", "matin", "soir", "dernier", "derniere",
             "alors", "enfin", "egalement", "pourtant", "toutefois", "cependant"}
-# Nouns of time, which the parser sometimes takes for a subject ("La veille, Le Canard enchaîné avait
-# révélé", "a clamé une fois de plus"): never a speaker.
+# Nouns of time (and of asides), which the parser sometimes takes for a subject ("La veille, Le Canard
+# enchaîné avait révélé", "a clamé une fois de plus", "De son côté, l'exécutif a assuré"): never a speaker.
 TIME_NOUNS = {"fois", "veille", "lendemain", "surlendemain", "jour", "matin", "soir", "soiree", "nuit", "semaine", "mois",
-              "an", "annee", "heure", "moment", "fin", "debut", "week-end", "matinee", "apres-midi"}
+              "an", "annee", "heure", "moment", "fin", "debut", "week-end", "matinee", "apres-midi",
+              "cote", "part"}  # and the asides "de son côté", "pour sa part"
 INDEFINITE_PRONOUNS = {"certains", "certaines", "plusieurs", "autres", "beaucoup", "tous", "toutes", "aucun", "d'autres"}
 INDEFINITE_DETERMINERS = {"un", "une", "des", "certains", "certaines", "plusieurs", "quelques", "nombre", "beaucoup",
                           "d'autres", "autres", "aucun", "aucune", "de", "d'"}

@@ -815,6 +815,8 @@ def _np_before(d: _Doc, v: int) -> tuple[int, int] | None:
     """The noun phrase that ends right before the verb group of v, over an insertion between
     commas and quote marks around a word: "Mais des « gilets jaunes », plus raisonnables, ont averti"."""
     k = v
+    if k >= 3 and tuple(d.norm[k - 3:k]) in ASIDES:
+        k -= 3  # "L'exécutif a de son côté assuré"
     while k > 0 and d.t["pos"][k - 1] in ("AUX", "PRON") and d.norm[k - 1] not in PRONOUN_GENDER:
         k -= 1  # "lui ont réclamé", "se sont dit"
     k -= 1
