@@ -377,6 +377,9 @@ def _skip_addressee(d: _Doc, j: int, s_hi: int) -> int:
     while k <= s_hi and k < j + 5 and d.t["pos"][k] in ("DET", "NOUN", "PROPN", "ADJ", "NUM") and d.t["text"][k] != ",":
         if d.t["pos"][k] == "DET" and k > j + 1:
             break
+        if k > j + 2 and any(m.get("type") == "PER" and m["start_char"] == d.t["start_char"][k]
+                             for m in d.mention_covering(d.t["start_char"][k], d.end_char(k))):
+            break  # "a expliqué à l'AFP Joshunda Sanders": the person after the addressee
         k += 1
     if k <= s_hi and k > j + 1 and d.norm[k] in ("du", "de", "des", "d'"):  # "au lendemain du scandale"
         k += 1
