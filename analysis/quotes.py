@@ -601,6 +601,19 @@ def _subject_of(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
     return _relative_antecedent(d, _subject_phrase(d, v, how))
 
 
+def _shared_relative_subject(d: _Doc, v: int) -> tuple[int, int] | None:
+    """"Donald Trump, qui les a traités de « … » et a assuré qu'ils …": a verb coordinated with the
+    verb of a relative clause shares its "qui", which stands for the phrase before it."""
+    head = d.t["head"][v]
+    if d.t["dep"][v] != "conj" or head == v:
+        return None
+    qui = [k for k in d.children.get(head, []) if d.t["dep"][k] in SUBJECT_DEPS and d.norm[k] == "qui"]
+    if not qui:
+        return None
+    found = _relative_antecedent(d, (qui[0], qui[0]))
+    return None if found == (qui[0], qui[0]) else found
+
+
 def _relative_antecedent(d: _Doc, rng: tuple[int, int] | None) -> tuple[int, int] | None:
     """A relative "qui" stands for the phrase before it: "Marine, 35 ans, qui patiente : « … »"."""
     if rng is None or rng[0] != rng[1] or d.norm[rng[0]] != "qui":
@@ -1176,7 +1189,7 @@ def _quote_of_cue(d: _Doc, c: dict, spans: list[QuoteSpan], speakers: _Speakers,
         who = dict(last_in_sentence[sent])
     elif c["participle"] or c["subject"] is None:
         who = speakers.resolve(_absolute_subject(d, c["token"]) or _fronted_participle_subject(d, c["token"])
-                               or _nearest_subject_before(d, c["token"]), c["cue"])
+                               or _shared_relative_subject(d, c["token"]) or _nearest_subject_before(d, c["token"]), c["cue"])
     else:
         who = speakers.resolve(c["subject"], c["cue"])
     speakers.remember(who, c["cue_char"])
