@@ -225,7 +225,6 @@ def _closing_mark(marks: list[tuple[int, str]], start: int, family: str) -> int 
 # --------------------------------------------------------------------------- one article
 
 
-
 def _is_negated_or_hypothetical(d: _Doc, v: int) -> bool:
     """"n'a pas dit que", "pourrait dire", "si … disait": not a quote."""
     kids = d.children.get(v, [])
@@ -431,8 +430,6 @@ def _name_in_incise(d: _Doc, v: int) -> tuple[int, int] | None:
     return None
 
 
-
-
 def _content_of_verb(d: _Doc, v: int) -> tuple[str, int, int] | None:
     """(how, start_char, end_char) of what verb v reports, or None."""
     s_lo, s_hi = _sentence_range(d, v)
@@ -564,8 +561,6 @@ def _after_colon(d: _Doc, j: int) -> tuple[str, int, int] | None:
         return None
     nxt = j + 1
     return ":", d.t["start_char"][nxt], d.end_char(_trim_end(d, _sentence_range(d, nxt)[1]))
-
-
 
 
 def _trim_end(d: _Doc, hi: int) -> int:
@@ -745,8 +740,6 @@ def _subject_before_cut(d: _Doc, v: int) -> tuple[int, int] | None:
     return None
 
 
-
-
 RELAYING_VERBS = {"rapporter", "citer", "relayer", "reprendre", "transmettre"}  # "cité par l'agence": not the author
 
 
@@ -883,7 +876,18 @@ def _fronted_participle_subject(d: _Doc, v: int) -> tuple[int, int] | None:
         return None
     head = d.t["head"][v]
     subjects = [k for k in d.children.get(head, []) if d.t["dep"][k] in SUBJECT_DEPS and k > v and not _inside_quote(d, k)]
-    return _np_range(d, subjects[0]) if head > v and subjects else None
+    if head > v and subjects:
+        return _np_range(d, subjects[0])
+    # the parser cut the sentence at the quote ("Rappelant que « … », l'un de leurs avocats, Olivier
+    # Morice, a salué …"): the first subject after the quote, in the same paragraph, of a verb outside it
+    para = d.para_of(d.t["start_char"][v])
+    for k in range(v + 1, min(d.n, v + 60)):
+        if d.para_of(d.t["start_char"][k]) != para:
+            break
+        if (d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k) and not _inside_quote(d, d.t["head"][k])
+                and d.t["head"][k] > k):
+            return _relative_antecedent(d, _np_range(d, k)) if d.norm[k] != "qui" else None
+    return None
 
 
 def _nearest_subject_before(d: _Doc, v: int) -> tuple[int, int] | None:
@@ -895,35 +899,10 @@ def _nearest_subject_before(d: _Doc, v: int) -> tuple[int, int] | None:
     return None
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 # --------------------------------------------------------------------------- speakers
 
 
-
-
-
-
-
     # (not "Les Républicains", "La République en marche": a party, a title)
-
-
-
-
-
-
-
-
 
 
 # --------------------------------------------------------------------------- assembling
@@ -974,8 +953,6 @@ def _selon_cues(d: _Doc, institution_nouns: set[str] = frozenset()) -> list[tupl
             if end >= s_lo:
                 out.append((i, "selon", d.t["start_char"][s_lo], d.end_char(_trim_end(d, end)), np))
     return out
-
-
 
 
 def _clause_subject(d: _Doc, q: QuoteSpan, pronoun_ok: bool = False) -> tuple[int, int] | None:
@@ -1344,8 +1321,6 @@ def load_governments(lexicon, corpus=None) -> dict[str, tuple[str, str | None]]:
         for name in {row["place"], (lexicon.aliases.get(key_of(row["place"])) or {}).get("canonical") or row["place"]}:
             out[key_of(name)] = (row["government"], side)
     return out
-
-
 
 
 def load_verb_classes(corpus=None) -> dict[str, str]:
