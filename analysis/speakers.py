@@ -621,6 +621,7 @@ class _Speakers:
             return previous
         return (self._antecedent(at, person=True, gender=gender, window=2)
                 or self._demonstrative_subject(at, gender)
+                or self._body_subject(at, gender)
                 or self._latest_person(at, gender)
                 or self._antecedent(at, person=None, gender=gender, window=None))
 
@@ -641,6 +642,27 @@ class _Speakers:
                     who = self._resolve((np_lo, np_hi), None)
                     if who.get("speaker") and not who.get("anonymous") and who.get("type") in ("PER", "MISC", None):
                         return who
+        return None
+
+    def _body_subject(self, at: int, gender: str | None) -> dict | None:
+        """"Le tribunal correctionnel a sanctionné … Il estime que …": when no person is the subject
+        nearby, "il" is the body that is the main subject of the sentence before, of its gender."""
+        d = self.d
+        here = d.token_at(at)
+        s_id = d.t["sent_id"][here] - 1
+        while s_id - 1 in d.sent_bounds and _full_stops_between(d, d.sent_bounds[s_id - 1][1], here) <= 1:
+            s_id -= 1  # back to the start of the previous sentence, over the parser's cuts inside it
+        if s_id not in d.sent_bounds:
+            return None
+        lo, hi = d.sent_bounds[s_id][0], d.sent_bounds[d.t["sent_id"][here] - 1][1]
+        for k in range(lo, hi + 1):
+            if (d.t["dep"][k] in SUBJECT_DEPS and d.t["pos"][k] == "NOUN" and d.lemma[k] in self.institution_nouns
+                    and not _inside_quote(d, k)):
+                np_lo, np_hi = _np_range(d, k)
+                main = np_lo == lo or d.t["head"][d.t["head"][k]] == d.t["head"][k]  # it opens the sentence, or the root's
+                if main and d.norm[np_lo] in ("le", "la", "l'") and _det_gender(d, np_lo) in (None, gender):
+                    who = self._resolve((np_lo, np_hi), None)
+                    return who if who.get("speaker") and not who.get("anonymous") else None
         return None
 
     def _antecedent(self, at: int, person: bool | None, gender: str | None = None, window: int | None = 2,
