@@ -297,9 +297,9 @@ def _first_names_missed(raw: list[dict], art: _Article, person_nouns: set[str]) 
         start = int(T["start_char"][i])
         if start + len(T["text"][i]) + 1 != m["start_char"] or normalise(T["text"][i]) in excluded:
             continue
-        if i > 0 and (T["pos"][i - 1] == "DET" or normalise(T["text"][i - 1]) in ("de", "du", "d'", "des", "l'")
+        if i > 0 and (T["pos"][i - 1] == "DET" or normalise(T["text"][i - 1]) in ("de", "du", "d'", "des", "l'", "a", "au", "aux")
                       or T["text"][i - 1][-1:] in ("'", "’")):
-            continue  # "le ministre de la Justice Bill Barr": a complement, not a first name
+            continue  # "le ministre de la Justice Bill Barr", "le secrétaire d'État aux Retraites Laurent X": a complement
         if not any(o is not m and o["start_char"] <= start < o["end_char"] for o in raw):
             m.update(start_char=start, text=art.text[start:m["end_char"]])
     return raw

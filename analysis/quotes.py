@@ -66,8 +66,8 @@ from .datafiles import load_csv, load_list
 from .entities import Lexicon, key_of
 from .lexicon import guess_verb_lemma, normalise
 from .nations import Nations
-from .quote_grammar import (CLITIC_SUBJECT, CLOSERS, INDEFINITE_PRONOUNS, OPENERS, PRONOUN_GENDER, STRAIGHT, SUBJECT_DEPS,
-                            SUBORDINATORS, TIME_NOUNS, WEEKDAYS, WORD_RE, _designates_someone, _Doc, _head_noun,
+from .quote_grammar import (CLITIC_SUBJECT, CLOSERS, INDEFINITE_PRONOUNS, OPENERS, PREPOSITION_WORDS, PRONOUN_GENDER, STRAIGHT,
+                            SUBJECT_DEPS, SUBORDINATORS, TIME_NOUNS, WEEKDAYS, WORD_RE, _designates_someone, _Doc, _head_noun,
                             _inside_quote, _lemma_cue, _looks_like_a_name, _named_at, _np_range, _sentence_range)
 from .speakers import _Speakers
 
@@ -688,7 +688,11 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
         for m in d.mention_covering(d.t["start_char"][v], d.end_char(stop - 1) if stop - 1 > v else d.end_char(v)):
             if m.get("type") == "PER" and m.get("kind") == "name" and m["start_char"] > d.t["start_char"][v]:
                 lo = d.token_at(m["start_char"])  # "a dit sur Twitter Vladimir Oustimenko"
-                if not any(d.t["pos"][k] == "DET" for k in range(v + 1, lo)):  # not "le conseiller de Poutine"
+                # not "le conseiller de Poutine" (a complement); "le secrétaire d'État aux Retraites Laurent
+                # Pietraszewski" (a name in apposition to the role) is the subject
+                if not any(d.t["pos"][k] == "DET" for k in range(v + 1, lo)) or (
+                        d.t["pos"][lo - 1] in ("NOUN", "PROPN") and d.norm[lo - 1] not in PREPOSITION_WORDS
+                        and d.t["text"][lo - 1][:1].isupper()):
                     return lo, d.token_at(m["end_char"] - 1)
         for k in list(range(v + 1, min(s_hi, v + 4) + 1)) + list(range(max(0, v - 2), v)):
             word = d.norm[k].lstrip("-").removeprefix("t-")
