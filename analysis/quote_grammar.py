@@ -140,6 +140,9 @@ def _named_as_subject(d: _Doc, first: int, last: int) -> bool:
         return False
     if any(d.t["dep"][j] in SUBJECT_DEPS and not _inside_quote(d, d.t["head"][j]) for j in range(first, last + 1)):
         return True
+    head = d.t["head"][first]  # "Le Premier ministre Kyriakos Mitsotakis a exprimé": the name of a subject role
+    if first - 4 <= head < first and d.t["pos"][head] == "NOUN" and d.t["dep"][head] in SUBJECT_DEPS and not _inside_quote(d, head):
+        return True
     opens = first == 0 or d.t["text"][first - 1] in (",", ".", ";", ":", "\n") or d.t["sent_id"][first - 1] != d.t["sent_id"][first]
     return opens and last + 1 < d.n and d.t["pos"][last + 1] in ("VERB", "AUX") and not _inside_quote(d, first)
 
