@@ -111,7 +111,7 @@ REAL_ARTICLE_GOLD = {
     "développement": ("quotes_corpus.csv", "quotes_corpus_dev2.csv", "quotes_corpus_dev3.csv", "quotes_corpus_dev4.csv",
                       "quotes_corpus_dev5.csv", "quotes_corpus_dev6.csv", "quotes_corpus_dev7.csv", "quotes_corpus_dev8.csv",
                       "quotes_corpus_dev9.csv", "quotes_corpus_dev10.csv", "quotes_corpus_dev11.csv",
-                      "quotes_corpus_dev12.csv"),
+                      "quotes_corpus_dev12.csv", "quotes_corpus_dev13.csv"),
     "contrôle": ("quotes_corpus_heldout.csv",),
 }
 
@@ -119,7 +119,7 @@ REAL_ARTICLE_GOLD = {
 # Second annotators' independent readings of a set's articles, to measure how far two people agree
 # (the ceiling a machine can be held to): (second annotation, first annotation) pairs, pooled.
 SECOND_ANNOTATIONS = (("quotes_corpus_dev8_annotator2.csv", "quotes_corpus_dev8.csv"),
-                      ("quotes_corpus_heldout_annotator2.csv", "quotes_corpus_heldout.csv"))
+                      ("quotes_corpus_dev13_annotator2.csv", "quotes_corpus_dev13.csv"))
 
 
 def annotator_agreement(corpus_path=None) -> dict:

@@ -47,18 +47,22 @@ def need_shared_corpus():
         pytest.skip(f"the shared corpus is not beside the project ({CORPUS_2K} missing)")
 
 
+NEWS_SAMPLE_LINES = 330
+
+
 @pytest.fixture(scope="session")
 def news_sample(tmp_path_factory):
-    """The first 300 articles of the shared 2,000-article corpus (a random draw), parsed once.
+    """The first 330 articles of the shared 2,000-article corpus (a random draw), parsed once: every
+    hand-annotated real article lies among them (test_quotes checks it).
 
     Realistic tests run on this sample so that `make test` stays within minutes on 2 cores.
     """
     need_shared_corpus()
     from analysis import load_corpus
 
-    path = tmp_path_factory.mktemp("news") / "fr_news_300.jsonl"
+    path = tmp_path_factory.mktemp("news") / f"fr_news_{NEWS_SAMPLE_LINES}.jsonl"
     with CORPUS_2K.open(encoding="utf-8") as src:
-        path.write_text("".join(line for _, line in zip(range(300), src)), encoding="utf-8")
+        path.write_text("".join(line for _, line in zip(range(NEWS_SAMPLE_LINES), src)), encoding="utf-8")
     corpus = load_corpus(path, processes=2, progress=False)
     corpus.tokens
     return corpus

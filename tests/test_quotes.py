@@ -12,7 +12,7 @@ from analysis.quotes import find_quote_spans
 from conftest import PROJECT, need_shared_corpus
 
 GOLD = PROJECT / "tests" / "gold"
-CONTROL_F1_FLOOR, CONTROL_SPEAKER_FLOOR = 0.80, 0.60  # set from the session-7 control set's first blind measurement (0.845, 0.662)
+CONTROL_F1_FLOOR, CONTROL_SPEAKER_FLOOR = 0.88, 0.52  # set from the control set's first blind measurement (session 7: 0.928, 0.571)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_seed_quotes_reach_the_issue_floors(seed_scores):
 
 @pytest.fixture(scope="module")
 def real_scores(news_sample):
-    """Scores on the hand-annotated real articles (all within the first 300 lines of the shared corpus)."""
+    """Scores on the hand-annotated real articles (all within the sample's lines of the shared corpus)."""
     return {name: score_real_articles(files, corpus=news_sample) for name, files in REAL_ARTICLE_GOLD.items()}
 
 
@@ -52,7 +52,7 @@ def test_real_articles_control_set(real_scores):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="the issue's target of 0.85 speaker accuracy on real articles is not reached "
-                   "(development 0.82; on new articles 0.26-0.77 blind, control 0.66; two human annotators agree at 0.99): see tests/gold/README.md")
+                   "(development 0.82; on new articles 0.26-0.77 blind, control 0.57; two human annotators agree at 0.99): see tests/gold/README.md")
 def test_real_articles_speaker_accuracy_target(real_scores):
     assert all(s["speaker accuracy"] >= 0.85 for s in real_scores.values()), real_scores
 
@@ -77,9 +77,11 @@ def test_scorer_ignores_case_accents_and_articles_and_counts_joint_speakers():
 
 
 def test_gold_files_list_their_articles_and_offsets_fit(news_sample):
+    sampled = set(news_sample.documents["doc_id"])
     for files in REAL_ARTICLE_GOLD.values():
         gold = real_article_gold(files)
         assert set(gold["doc_id"]) <= set(gold.attrs["articles"])
+        assert set(gold.attrs["articles"]) <= sampled, "a gold article lies beyond the news sample: raise NEWS_SAMPLE_LINES"
         heads = [" ".join(text.replace("«", " ").replace("»", " ").replace('"', "").split()[:2]) for text in gold["text"]]
         expected = [" ".join(head.replace("«", " ").replace("»", " ").replace('"', "").split()[:2]) for head in gold["text_head"]]
         assert heads == expected
