@@ -375,6 +375,11 @@ def _strip_leading_labels(raw: list[dict], art: _Article) -> list[dict]:
     Lydia Guirous", "le président des Patriotes Florian Philippot", "du Logement Emmanuelle Cosse"."""
     for m in raw:
         words = list(re.finditer(r"\S+", m["text"]))
+        inner = next((w for w in words[1:-1] if w.group() in ("M.", "Mme", "Mlle")), None)
+        if inner is not None:  # "s'est engagé à l'Assemblée M. Pietraszewski" tagged as one body: the person is from "M."
+            m["start_char"] += inner.start()
+            m["text"], m["label"] = m["text"][inner.start():], "PER"
+            continue
         if m["label"] not in ("PER", "MISC") or len(words) < 3:
             continue
         first, second = words[0].group(), normalise(words[1].group())
