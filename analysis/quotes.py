@@ -325,7 +325,8 @@ def _incise_verbs(d: _Doc) -> set[int]:
                 continue
             k -= 1
         v = k + 1
-        while v < d.n and v < k + 5 and (d.t["pos"][v] in ("AUX", "ADV") or d.norm[v] in ("s'", "se", "t", "-t")
+        while v < d.n and v < k + 6 and (d.t["pos"][v] in ("AUX", "ADV") or d.norm[v] in ("s'", "se", "t", "-t", "abord")
+                                         or d.norm[v] == "d'" and d.norm[v + 1:v + 2] == ["abord"]  # "a-t-elle d'abord lancé"
                                          or d.norm[v] in WEEKDAYS and d.t["pos"][v] != "NUM"
                                          or d.lemma[v] in ("avoir", "etre") or re.fullmatch(CLITIC_SUBJECT, d.norm[v])):
             v += 1  # "a ainsi lancé", "a-t-il déclaré", "a t -il lancé" (the model tags that "a" VERB)
@@ -393,8 +394,9 @@ def _inverted_subject_follows(d: _Doc, v: int) -> bool:
     word = d.norm[v]
     if re.search(r"-(?:t-)?(?:il|elle|ils|elles|on)$", word):
         return True
-    if any(re.fullmatch(CLITIC_SUBJECT, d.norm[k]) for k in range(max(0, v - 2), v)):
-        return True  # "a-t-il lancé", "a t-il lancé"
+    back = 4 if d.norm[v - 1] == "abord" else 2
+    if any(re.fullmatch(CLITIC_SUBJECT, d.norm[k]) for k in range(max(0, v - back), v)):
+        return True  # "a-t-il lancé", "a t-il lancé", "a-t-elle d'abord lancé"
     j = _skip_time_words(d, v + 1, d.n - 1)
     if j >= d.n:
         return False
@@ -503,7 +505,8 @@ def _statement_start(d: _Doc, end: int) -> int:
 def _verb_group_start(d: _Doc, v: int) -> int:
     """First token of the verb group of v: "a ainsi lancé", "a-t-il déclaré", "s'est dit"."""
     first = v
-    while first > 0 and v - first < 4 and (d.t["pos"][first - 1] in ("AUX", "ADV") or d.norm[first - 1] in ("s'", "se", "t", "-t")
+    while first > 0 and v - first < 6 and (d.t["pos"][first - 1] in ("AUX", "ADV") or d.norm[first - 1] in ("s'", "se", "t", "-t")
+                                            or d.norm[first - 1] == "d'" and d.norm[first] == "abord"
                                             or d.lemma[first - 1] in ("avoir", "etre")
                                             or re.fullmatch(CLITIC_SUBJECT, d.norm[first - 1])):
         first -= 1
