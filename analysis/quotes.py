@@ -596,7 +596,10 @@ def _clause_end(d: _Doc, start: int, s_hi: int) -> int:
 
 def _subject_of(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
     """Token range of the speaker noun phrase of verb v; for a relative "qui", its antecedent."""
-    return _relative_antecedent(d, _subject_phrase(d, v, how))
+    rng = _subject_phrase(d, v, how)
+    if rng is not None and rng[0] == rng[1] and d.norm[rng[0]] in ("-t", "t") and rng[0] + 1 < d.n:
+        rng = (rng[0] + 1, rng[0] + 1)  # "a-t-il": the parser may make "-t" the subject, the pronoun is "-il"
+    return _relative_antecedent(d, rng)
 
 
 def _shared_relative_subject(d: _Doc, v: int) -> tuple[int, int] | None:
@@ -901,7 +904,7 @@ def _nearest_subject_before(d: _Doc, v: int) -> tuple[int, int] | None:
     """The closest subject before a participle whose sentence has no other cue ("… à M. Poutine,
     déclarant que …": the parser may have cut the sentence at "M.")."""
     for k in range(v - 1, max(-1, v - 60), -1):
-        if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k):
+        if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k) and d.norm[k] not in ("-t", "t"):  # "a-t-il": "-il"
             return _np_range(d, k)
     return None
 
