@@ -601,9 +601,11 @@ class _Speakers:
         names = [m for m in d.mention_covering(d.t["start_char"][lo], d.end_char(hi))
                  if m.get("type") == "PER" and isinstance(m.get("canonical"), str)]
         together = d.norm[lo:lo + 2] in (["les", "deux"], ["les", "trois"], ["tous", "deux"], ["toutes", "deux"])
+        inverted = lo > 0 and d.t["pos"][lo - 1] == "VERB"  # "a rappelé le ministre et les commerces rouvriront": a new clause
         coordinated = any(d.t["dep"][c] == "conj" and c > hi and d.t["pos"][c] in ("NOUN", "PROPN")
                           and (d.t["pos"][c] == "PROPN" or d.t["pos"][c - 1] == "DET")
                           and "et" in d.norm[hi + 1:c] and not any(d.t["pos"][j] == "VERB" for j in range(hi + 1, c))
+                          and not (inverted and d.t["pos"][min(d.n - 1, _np_range(d, c)[1] + 1)] in ("VERB", "AUX"))
                           for j in range(lo, hi + 1) for c in d.children.get(j, []))
         if not together and not coordinated and not (len({m["canonical"] for m in names}) >= 2 and "et" in d.norm[lo:hi + 1]):
             return None
