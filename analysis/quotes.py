@@ -476,6 +476,10 @@ def _content_of_verb(d: _Doc, v: int) -> tuple[str, int, int] | None:
     #    often cuts such a sentence before the comma)
     if _is_participle(d, v) or not _inverted_subject_follows(d, v):
         return None
+    if any(d.t["dep"][k] in SUBJECT_DEPS and k < first and not _inside_quote(d, k) and (d.t["pos"][k] in ("NOUN", "PROPN") or (
+               d.t["pos"][k] == "PRON" and d.norm[k] in ("un", "une", "l'un", "l'une")))
+           and not any(d.t["pos"][j] in ("VERB", "AUX") for j in range(k + 1, first)) for k in d.children.get(v, [])):
+        return None  # "l'un de leurs avocats, Olivier Morice, a salué des condamnations": the comma closes an apposition
     if first > 0 and d.t["text"][first - 1] in (",", "»", "”", '"', "“", "«"):
         end = first - 1
         while end > 0 and d.t["pos"][end] == "PUNCT" and d.t["text"][end] not in CLOSERS + STRAIGHT:
