@@ -39,7 +39,7 @@ def test_real_articles_development_set(real_scores):
     scores = real_scores["développement"]
     assert scores["f1"] >= 0.85, scores
     assert scores["direct recall"] >= 0.85, scores
-    assert scores["speaker accuracy"] >= 0.80, scores  # 0.822 at the end of session 7 (dev11, dev12 joined at 0.55, 0.77)
+    assert scores["speaker accuracy"] >= 0.80, scores  # 0.831 at the end of session 7 (dev11-dev13 joined at 0.55, 0.77, 0.66)
 
 
 @pytest.mark.slow
@@ -52,7 +52,7 @@ def test_real_articles_control_set(real_scores):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="the issue's target of 0.85 speaker accuracy on real articles is not reached "
-                   "(development 0.82; on new articles 0.26-0.77 blind, control 0.57; two human annotators agree at 0.99): see tests/gold/README.md")
+                   "(development 0.83; on new articles 0.26-0.77 blind, control 0.57; two human annotators agree at 0.99): see tests/gold/README.md")
 def test_real_articles_speaker_accuracy_target(real_scores):
     assert all(s["speaker accuracy"] >= 0.85 for s in real_scores.values()), real_scores
 
