@@ -15,9 +15,11 @@ better than that. Run from the project root:
 
 Session 7 result: ranker 0.83 vs rules 0.82 leave-one-set-out on development; on the control,
 0.619 vs 0.571 for the rules (a first draft with one more interaction feature scored 0.571: four
-quotes of 84, within the noise). The control's coverage is 0.74: 22 of 84 quotes name someone the
-entity step does not offer nearby. On new articles most of the loss is in finding the candidates,
-not in choosing among them.
+quotes of 84, within the noise). The control's coverage is 0.74: for 22 of 84 quotes the speaker is not
+among the entities named nearby. On development, such speakers are mostly bodies the rules build
+from a description ("gouvernement mexicain", "leur service") and names the model missed or mangled
+("Carrie Lam", "Cathy Apourceau-Poly"). On new articles most of the loss is in finding the
+candidates, not in choosing among them.
 """
 
 from __future__ import annotations
