@@ -305,6 +305,22 @@ def _first_names_missed(raw: list[dict], art: _Article, person_nouns: set[str]) 
     return raw
 
 
+def _surnames_missed(raw: list[dict], art: _Article) -> list[dict]:
+    """"la cheffe de l'exécutif Carrie Lam" where the model tagged only "Carrie" and read "Lam" as a
+    symbol: a one-word name followed (one space) by a capitalised word that the article elsewhere
+    uses as a person's surname ("Mme Lam") is that person's full name."""
+    surnames = {key_of(m["text"]).split()[-1] for m in raw if m["label"] == "PER" and key_of(m["text"])}
+    for m in raw:
+        if m["label"] not in ("PER", "MISC") or " " in m["text"].strip():
+            continue
+        after = re.match(r" ([A-ZÀ-Ý][\w-]+)\b", art.text[m["end_char"]:m["end_char"] + 40])
+        if after and key_of(after.group(1)) in surnames and key_of(after.group(1)) != key_of(m["text"]):
+            end = m["end_char"] + after.end()
+            if not any(o is not m and m["end_char"] <= o["start_char"] < end for o in raw):
+                m.update(end_char=end, text=art.text[m["start_char"]:end], label="PER")
+    return raw
+
+
 def _repeated_names(raw: list[dict], art: _Article) -> list[dict]:
     """A full name the model tagged once names that person wherever the article writes it again
     ("Marine Le Pen" missed in the lead, tagged in paragraph 3); shorter mentions inside it give way."""
@@ -427,8 +443,10 @@ def _noise_reason(m: dict, art: _Article, lowercase_words: set[str]) -> str | No
         # A capital explained by the position (sentence start, after a colon) on a word spaCy
         # reads as a verb or an adjective: "Unifier l'alliance", not a name.
         i = rows[0] if rows else None
-        positional = i is not None and (i == 0 or T["sent_id"][i - 1] != T["sent_id"][i]
-                                        or T["text"][i - 1] in (":", "«", "“", '"', "-", "–"))
+        # (a sentence the parser starts after a word with no full stop, "l'exécutif Carrie Lam", is not one)
+        positional = i is not None and (i == 0 or T["sent_id"][i - 1] != T["sent_id"][i] and (
+            T["text"][i - 1] in (".", "!", "?", "…", ";") or "\n" in art.text[T["start_char"][i - 1]:T["start_char"][i]]
+            or not T["text"][i - 1][:1].isalnum()) or T["text"][i - 1] in (":", "«", "“", '"', "-", "–"))
         if positional and T["pos"][i] in ("VERB", "ADJ", "ADV", "PRON", "DET", "ADP", "CCONJ", "NOUN"):
             return f"sentence-initial capitalised word, tagged {T['pos'][i]} by spaCy"
     return None
@@ -734,7 +752,8 @@ def _process_article(art: _Article, spacy_doc, role_matcher, lowercase: set[str]
     candidates = []
     merged = _strip_leading_labels(_strip_leading_titles(_merge_and_trim(art.raw, art.text, art.lexicon.aliases),
                                                          person_nouns), art)
-    named = _first_names_missed(_names_apposed_to_person_nouns(merged, art, person_nouns), art, person_nouns)
+    named = _first_names_missed(_names_apposed_to_person_nouns(_surnames_missed(merged, art), art, person_nouns), art,
+                                person_nouns)
     for m in _first_names_missed(_people_given_an_age(_repeated_names(named, art), art, lowercase | person_nouns), art,
                                  person_nouns):
         split = _split_joined_names(m, art)

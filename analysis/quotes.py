@@ -699,10 +699,12 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
             if m.get("type") == "PER" and m.get("kind") == "name" and m["start_char"] > d.t["start_char"][v]:
                 lo = d.token_at(m["start_char"])  # "a dit sur Twitter Vladimir Oustimenko"
                 # not "le conseiller de Poutine" (a complement); "le secrétaire d'État aux Retraites Laurent
-                # Pietraszewski" (a name in apposition to the role) is the subject
-                if not any(d.t["pos"][k] == "DET" for k in range(v + 1, lo)) or (
-                        d.t["pos"][lo - 1] in ("NOUN", "PROPN") and d.norm[lo - 1] not in PREPOSITION_WORDS
-                        and d.t["text"][lo - 1][:1].isupper()):
+                # Pietraszewski", "la cheffe de l'exécutif Carrie Lam" (a name in apposition to the role) is the subject
+                clitic = any(re.fullmatch(CLITIC_SUBJECT, d.norm[k]) for k in range(max(0, v - 3), v + 2))  # "a-t-il déclaré"
+                circumstance = any(d.norm[k] in ("lors", "sur", "dans", "pendant", "devant", "apres", "avant", "avec",
+                                                 "chez", "pour", "par", "selon") for k in range(v + 1, lo))
+                if not any(d.t["pos"][k] == "DET" for k in range(v + 1, lo)) or not clitic and not circumstance and (
+                        d.t["pos"][lo - 1] in ("NOUN", "PROPN", "ADJ") and d.norm[lo - 1] not in PREPOSITION_WORDS):
                     return lo, d.token_at(m["end_char"] - 1)
         for k in list(range(v + 1, min(s_hi, v + 4) + 1)) + list(range(max(0, v - 2), v)):
             word = d.norm[k].lstrip("-").removeprefix("t-")

@@ -371,6 +371,9 @@ def test_speakers_of_real_article_patterns(tmp_path, body, expected):
     ("Titre de test", "Le tribunal correctionnel de Paris a durement sanctionné les anciens proches de l'ex-Premier ministre "
      "Edouard Balladur.\n\nIl estime qu'entre six et dix millions de francs ont été versés illégalement.",
      [("tribunal correctionnel de Paris", False)]),
+    # a name the model cut at a sentence break it invented, in apposition to the role after the incise verb
+    ("Titre de test", "Environ 80 000 personnes ont été testées mardi matin, a annoncé la cheffe de l'exécutif Carrie Lam."
+     "\n\nLes opposants dénoncent une opération politique. Mme Lam a rejeté ces critiques.", [("Carrie Lam", False)]),
     # an addressee ends where a person's name starts
     ("Titre de test", "De telles scènes ont de quoi surprendre en ce moment, a expliqué à l'AFP Joshunda Sanders, une journaliste "
      "new-yorkaise.", [("Joshunda Sanders", False)]),
