@@ -374,6 +374,11 @@ def test_speakers_of_real_article_patterns(tmp_path, body, expected):
     # a name the model cut at a sentence break it invented, in apposition to the role after the incise verb
     ("Titre de test", "Environ 80 000 personnes ont été testées mardi matin, a annoncé la cheffe de l'exécutif Carrie Lam."
      "\n\nLes opposants dénoncent une opération politique. Mme Lam a rejeté ces critiques.", [("Carrie Lam", False)]),
+    # a quoted heading whose words nobody repeats announces its section: the first person who speaks in it
+    ("Titre de test", "« Je reste mobilisée jour et nuit », a déclaré l'infirmière Erika Ramírez.\n\n- « Nous sommes en "
+     "première ligne » -\n\nCouvert d'un masque, Rodolfo Díaz, 53 ans, désinfecte les chambres de l'hôpital. « C'est un "
+     "travail épuisant mais nécessaire », explique Rodolfo Díaz.",
+     [("Erika Ramírez", False), ("Rodolfo Díaz", False), ("Rodolfo Díaz", False)]),
     # an addressee ends where a person's name starts
     ("Titre de test", "De telles scènes ont de quoi surprendre en ce moment, a expliqué à l'AFP Joshunda Sanders, une journaliste "
      "new-yorkaise.", [("Joshunda Sanders", False)]),
