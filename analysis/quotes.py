@@ -377,9 +377,9 @@ def _skip_addressee(d: _Doc, j: int, s_hi: int) -> int:
     while k <= s_hi and k < j + 5 and d.t["pos"][k] in ("DET", "NOUN", "PROPN", "ADJ", "NUM") and d.t["text"][k] != ",":
         if d.t["pos"][k] == "DET" and k > j + 1:
             break
-        if k > j + 2 and any(m.get("type") == "PER" and m["start_char"] == d.t["start_char"][k]
+        if k > j + 2 and any(m["start_char"] == d.t["start_char"][k] and (m.get("type") == "PER" or d.t["pos"][k - 1] == "PROPN")
                              for m in d.mention_covering(d.t["start_char"][k], d.end_char(k))):
-            break  # "a expliqué à l'AFP Joshunda Sanders": the person after the addressee
+            break  # "a expliqué à l'AFP Joshunda Sanders", "déclare à l'AFP Georgios": the person after the addressee
         k += 1
     if k <= s_hi and k > j + 1 and d.norm[k] in ("du", "de", "des", "d'"):  # "au lendemain du scandale"
         k += 1
@@ -406,6 +406,8 @@ def _inverted_subject_follows(d: _Doc, v: int) -> bool:
         return True
     if d.t["pos"][j] in ("DET", "PROPN") or (d.t["pos"][j] == "NOUN" and d.t["text"][j][:1].isupper()):
         return True
+    if d.norm[j] in ("celui", "celle") and d.norm[j + 1:j + 2] == ["qui"]:
+        return True  # "affirme celui qui a « adhéré au PS en 1990 »"
     # "a dit sur Twitter Vladimir Oustimenko": a person's name a few words on, no determiner between
     stop = next((k for k in range(j, min(d.n, v + 7)) if d.t["pos"][k] in ("PUNCT", "DET", "SCONJ")), min(d.n, v + 7))
     limit = d.t["start_char"][stop] if stop < d.n else len(d.text)

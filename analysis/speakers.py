@@ -139,6 +139,10 @@ class _Speakers:
             return {"speaker_text": text, "speaker": None, "anonymous": word in ("ils", "elles", "eux"), "side": "UNKNOWN"}
         if re.match(r"(?:ce dernier|cette derniere|ces derniers|ces dernieres|celui-ci|celle-ci)\b", normalise(text)):
             return {**self._last_named_before(start), "speaker_text": text}
+        if word in ("celui", "celle") and d.norm[hi + 1:hi + 2] == ["qui"]:  # "affirme celui qui a adhéré au PS en 1990"
+            gender = "m" if word == "celui" else "f"
+            found = self._antecedent(start, person=True, gender=gender, speaker_first=True, reach=1) or self._latest_person(start, gender)
+            return {**(found or {"speaker": None, "anonymous": True, "side": "UNKNOWN"}), "speaker_text": text}
         named = self._apposed_name(lo, hi)
         if named:
             if d.t["pos"][lo] == "DET":  # "le vice-président du tribunal, Fabrice Castoldi": a man

@@ -379,6 +379,10 @@ def test_speakers_of_real_article_patterns(tmp_path, body, expected):
      "première ligne » -\n\nCouvert d'un masque, Rodolfo Díaz, 53 ans, désinfecte les chambres de l'hôpital. « C'est un "
      "travail épuisant mais nécessaire », explique Rodolfo Díaz.",
      [("Erika Ramírez", False), ("Rodolfo Díaz", False), ("Rodolfo Díaz", False)]),
+    # "celui qui …" after an incise verb: the man the article has just named
+    ("Titre de test", "Membre du parti depuis 28 ans, le député Régis Juanico a annoncé dimanche qu'il quitte le Parti "
+     "socialiste.\n\n« C'est une décision lourde, qui n'a pas été facile à prendre », affirme celui qui a « adhéré au PS "
+     "pour la première fois en 1990 ».", [("Régis Juanico", False), ("Régis Juanico", False)]),
     # an addressee ends where a person's name starts
     ("Titre de test", "De telles scènes ont de quoi surprendre en ce moment, a expliqué à l'AFP Joshunda Sanders, une journaliste "
      "new-yorkaise.", [("Joshunda Sanders", False)]),
