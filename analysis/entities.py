@@ -384,7 +384,7 @@ def _strip_leading_titles(raw: list[dict], person_nouns: set[str]) -> list[dict]
     return raw
 
 
-def _strip_leading_labels(raw: list[dict], art: _Article) -> list[dict]:
+def _strip_leading_labels(raw: list[dict], art: _Article, lowercase_words: set[str] = frozenset()) -> list[dict]:
     """"la députée LFI Danièle Obono" tagged as one name: a party acronym (all capitals) or a
     stop-listed word glued before a first name is not part of the person's name. Nor is a word
     that is no first name, right after a preposition or determiner, before one: "sur Twitter
@@ -396,14 +396,20 @@ def _strip_leading_labels(raw: list[dict], art: _Article) -> list[dict]:
             m["start_char"] += inner.start()
             m["text"], m["label"] = m["text"][inner.start():], "PER"
             continue
-        if m["label"] not in ("PER", "MISC") or len(words) < 3:
+        if m["label"] not in ("PER", "MISC", "LOC", "ORG") or len(words) < 3:
             continue
         first, second = words[0].group(), normalise(words[1].group())
         acronym = first.isupper() and 2 <= len(first) <= 6 and first.isalpha()
         before = art.text[max(0, m["start_char"] - 12):m["start_char"]].split()
         glued = (bool(before) and normalise(before[-1]) in GLUE_WORDS and normalise(first) not in art.lexicon.first_names
                  and "-" not in first)
+        rest = [w.group() for w in words[2:]]
+        if m["label"] in ("LOC", "ORG") and not (
+                glued and second in art.lexicon.first_names and key_of(f"{first} {words[1].group()}") not in art.lexicon.aliases
+                and all(w.istitle() and w.replace("-", "").isalpha() and normalise(w) not in lowercase_words for w in rest)):
+            continue  # not "la Maison Blanche de Wilmington" (a known name), "La France Insoumise", "Aston Martin DB5"
         if (acronym or glued or normalise(first) in art.lexicon.stoplist) and second in art.lexicon.first_names:
+            m["label"] = "PER"  # (also "de l'Ifop Frédéric Dabi", tagged as one place: the person)
             m["start_char"] += words[1].start()
             m["text"] = m["text"][words[1].start():]
     return raw
@@ -751,7 +757,7 @@ def build_entity_tables(documents, paragraphs, sentences, tokens, raw_mentions, 
 def _process_article(art: _Article, spacy_doc, role_matcher, lowercase: set[str], person_nouns: set[str]) -> None:
     candidates = []
     merged = _strip_leading_labels(_strip_leading_titles(_merge_and_trim(art.raw, art.text, art.lexicon.aliases),
-                                                         person_nouns), art)
+                                                         person_nouns), art, lowercase)
     named = _first_names_missed(_names_apposed_to_person_nouns(_surnames_missed(merged, art), art, person_nouns), art,
                                 person_nouns)
     for m in _first_names_missed(_people_given_an_age(_repeated_names(named, art), art, lowercase | person_nouns), art,

@@ -383,6 +383,9 @@ def test_speakers_of_real_article_patterns(tmp_path, body, expected):
     ("Titre de test", "Membre du parti depuis 28 ans, le député Régis Juanico a annoncé dimanche qu'il quitte le Parti "
      "socialiste.\n\n« C'est une décision lourde, qui n'a pas été facile à prendre », affirme celui qui a « adhéré au PS "
      "pour la première fois en 1990 ».", [("Régis Juanico", False), ("Régis Juanico", False)]),
+    # a person's name the model glued to a body or place before it and tagged as one place
+    ("Titre de test", "« Il y a un vrai effet de rattrapage », analyse dans le JDD le directeur général adjoint de l'Ifop "
+     "Frédéric Dabi, qui alerte sur le « score impressionnant » de la candidate.", [("Frédéric Dabi", False), ("Frédéric Dabi", False)]),
     # an addressee ends where a person's name starts
     ("Titre de test", "De telles scènes ont de quoi surprendre en ce moment, a expliqué à l'AFP Joshunda Sanders, une journaliste "
      "new-yorkaise.", [("Joshunda Sanders", False)]),
