@@ -39,7 +39,7 @@ def test_real_articles_development_set(real_scores):
     scores = real_scores["développement"]
     assert scores["f1"] >= 0.85, scores
     assert scores["direct recall"] >= 0.85, scores
-    assert scores["speaker accuracy"] >= 0.80, scores  # 0.825 at the end of session 7 (dev11-dev14 joined at 0.55, 0.77, 0.66, 0.65)
+    assert scores["speaker accuracy"] >= 0.80, scores  # 0.832 at the end of session 7 (dev11-dev14 joined at 0.55, 0.77, 0.66, 0.65)
 
 
 @pytest.mark.slow
