@@ -65,6 +65,9 @@ class _Doc:
         self.n = len(self.t["text"])
         self.norm = [normalise(w) for w in self.t["text"]]
         self.lemma = [normalise(w) for w in self.t["lemma"]]
+        for k in range(self.n - 1):  # "d'abord" is one adverb ("a-t-elle d'abord lancé"), whatever the tagger made of "d'"
+            if self.norm[k] == "d'" and self.norm[k + 1] == "abord":
+                self.t["pos"][k] = self.t["pos"][k + 1] = "ADV"
         self.children: dict[int, list[int]] = {}
         for i, h in enumerate(self.t["head"]):
             if h != i:

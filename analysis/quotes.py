@@ -325,8 +325,7 @@ def _incise_verbs(d: _Doc) -> set[int]:
                 continue
             k -= 1
         v = k + 1
-        while v < d.n and v < k + 6 and (d.t["pos"][v] in ("AUX", "ADV") or d.norm[v] in ("s'", "se", "t", "-t", "abord")
-                                         or d.norm[v] == "d'" and d.norm[v + 1:v + 2] == ["abord"]  # "a-t-elle d'abord lancé"
+        while v < d.n and v < k + 6 and (d.t["pos"][v] in ("AUX", "ADV") or d.norm[v] in ("s'", "se", "t", "-t")
                                          or d.norm[v] in WEEKDAYS and d.t["pos"][v] != "NUM"
                                          or d.lemma[v] in ("avoir", "etre") or re.fullmatch(CLITIC_SUBJECT, d.norm[v])):
             v += 1  # "a ainsi lancé", "a-t-il déclaré", "a t -il lancé" (the model tags that "a" VERB)
@@ -394,9 +393,11 @@ def _inverted_subject_follows(d: _Doc, v: int) -> bool:
     word = d.norm[v]
     if re.search(r"-(?:t-)?(?:il|elle|ils|elles|on)$", word):
         return True
-    back = 4 if d.norm[v - 1] == "abord" else 2
-    if any(re.fullmatch(CLITIC_SUBJECT, d.norm[k]) for k in range(max(0, v - back), v)):
-        return True  # "a-t-il lancé", "a t-il lancé", "a-t-elle d'abord lancé"
+    before = v
+    while before > 0 and v - before < 3 and d.t["pos"][before - 1] == "ADV":
+        before -= 1  # over adverbs: "a-t-elle d'abord lancé"
+    if any(re.fullmatch(CLITIC_SUBJECT, d.norm[k]) for k in range(max(0, before - 2), before)):
+        return True  # "a-t-il lancé", "a t-il lancé"
     j = _skip_time_words(d, v + 1, d.n - 1)
     if j >= d.n:
         return False
@@ -512,7 +513,6 @@ def _verb_group_start(d: _Doc, v: int) -> int:
     """First token of the verb group of v: "a ainsi lancé", "a-t-il déclaré", "s'est dit"."""
     first = v
     while first > 0 and v - first < 6 and (d.t["pos"][first - 1] in ("AUX", "ADV") or d.norm[first - 1] in ("s'", "se", "t", "-t")
-                                            or d.norm[first - 1] == "d'" and d.norm[first] == "abord"
                                             or d.lemma[first - 1] in ("avoir", "etre")
                                             or re.fullmatch(CLITIC_SUBJECT, d.norm[first - 1])):
         first -= 1
