@@ -41,6 +41,7 @@ DOCUMENT_NOUNS = {"communique", "rapport", "note", "lettre", "message", "declara
                   "information", "document", "publication"}
 # Nouns of a person's account, whose author is who the sentence is about ("le témoignage de X")
 TESTIMONY_NOUNS = {"temoignage", "recit", "version", "interview", "entretien", "tribune", "plainte", "confidence", "aveu"}
+ACCOUNT_NOUNS = DOCUMENT_NOUNS | TESTIMONY_NOUNS
 CLITIC_SUBJECT = r"-(?:t-)?(?:il|elle|ils|elles|on)|t-(?:il|elle|ils|elles|on)"  # "a-t-il", "dit-elle", "a t-il"
 HONORIFICS = {"m.", "m", "mme", "mlle", "dr", "dr.", "me", "mgr", "pr", "pr.", "monsieur", "madame"}
 # Nouns of people who speak for someone else: "le porte-parole" after Joe Biden spoke is not Biden.
@@ -162,7 +163,7 @@ def _author_of_subject(d: _Doc, k: int) -> bool:
     if k < 2 or d.norm[k - 1] not in ("de", "d'", "du"):
         return False
     noun = k - 2 if d.t["pos"][k - 2] == "NOUN" else k - 3
-    return noun >= 0 and d.lemma[noun] in DOCUMENT_NOUNS | TESTIMONY_NOUNS and d.t["dep"][noun] in SUBJECT_DEPS
+    return noun >= 0 and d.lemma[noun] in ACCOUNT_NOUNS and d.t["dep"][noun] in SUBJECT_DEPS
 
 
 def _introduces_someone_new(d: _Doc, head: int, hi: int) -> bool:

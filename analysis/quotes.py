@@ -1170,10 +1170,10 @@ def _credit_quoted_headings(d: _Doc, quotes: list[dict]) -> None:
         if (WORD_RE.search(rest) or count_words(quote["text"]) > 15) and not opening:
             continue  # not a heading: words follow in its paragraph
         words = {normalise(w) for w in WORD_RE.findall(quote["text"])}
-        section = [later for later in quotes[k + 1:] if d.para_of(later["start_char"]) - para <= 6 or opening]
-        repeated = next((later for later in section if later["speaker"] and len(
+        following = [later for later in quotes[k + 1:] if d.para_of(later["start_char"]) - para <= 6 or opening]
+        repeated = next((later for later in following if later["speaker"] and len(
             words & {normalise(w) for w in WORD_RE.findall(later["text"])}) >= 0.6 * len(words)), None)
-        section = [later for later in section if d.para_of(later["start_char"]) - para <= 3]
+        section = [later for later in following if d.para_of(later["start_char"]) - para <= 3]
         # else a heading announces its section: the first person named as speaking in it
         # ("- « Nous sommes en première ligne » -" over the paragraphs on Rodolfo Díaz)
         heading = not opening and d.text[lo:quote["start_char"]].strip(" -–—•\n" + OPENERS + CLOSERS + STRAIGHT) == ""
