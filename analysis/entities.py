@@ -451,8 +451,8 @@ def _noise_reason(m: dict, art: _Article, lowercase_words: set[str]) -> str | No
         i = rows[0] if rows else None
         # (a sentence the parser starts after a word with no full stop, "l'exécutif Carrie Lam", is not one)
         positional = i is not None and (i == 0 or T["sent_id"][i - 1] != T["sent_id"][i] and (
-            T["text"][i - 1] in (".", "!", "?", "…", ";") or "\n" in art.text[T["start_char"][i - 1]:T["start_char"][i]]
-            or not T["text"][i - 1][:1].isalnum()) or T["text"][i - 1] in (":", "«", "“", '"', "-", "–"))
+            not T["text"][i - 1][:1].isalnum() or "\n" in art.text[T["start_char"][i - 1]:T["start_char"][i]])
+            or T["text"][i - 1] in (":", "«", "“", '"', "-", "–"))
         if positional and T["pos"][i] in ("VERB", "ADJ", "ADV", "PRON", "DET", "ADP", "CCONJ", "NOUN"):
             return f"sentence-initial capitalised word, tagged {T['pos'][i]} by spaCy"
     return None

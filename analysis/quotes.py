@@ -388,16 +388,21 @@ def _skip_addressee(d: _Doc, j: int, s_hi: int) -> int:
     return k if k <= s_hi and d.t["pos"][k] in ("DET", "PROPN") else j
 
 
-def _inverted_subject_follows(d: _Doc, v: int) -> bool:
-    """"a plaisanté dimanche Elon Musk", "estime-t-il", "a précisé la porte-parole": a subject after the verb."""
-    word = d.norm[v]
-    if re.search(r"-(?:t-)?(?:il|elle|ils|elles|on)$", word):
+def _clitic_subject(d: _Doc, v: int) -> bool:
+    """Does verb v carry its subject as a clitic before it or glued to it: "estime-t-il", "a-t-il
+    lancé", "a t-il lancé", "a-t-elle d'abord lancé" (over adverbs)?"""
+    if re.search(r"-(?:t-)?(?:il|elle|ils|elles|on)$", d.norm[v]):
         return True
     before = v
     while before > 0 and v - before < 3 and d.t["pos"][before - 1] == "ADV":
-        before -= 1  # over adverbs: "a-t-elle d'abord lancé"
-    if any(re.fullmatch(CLITIC_SUBJECT, d.norm[k]) for k in range(max(0, before - 2), before)):
-        return True  # "a-t-il lancé", "a t-il lancé"
+        before -= 1
+    return any(re.fullmatch(CLITIC_SUBJECT, d.norm[k]) for k in range(max(0, before - 2), before))
+
+
+def _inverted_subject_follows(d: _Doc, v: int) -> bool:
+    """"a plaisanté dimanche Elon Musk", "estime-t-il", "a précisé la porte-parole": a subject after the verb."""
+    if _clitic_subject(d, v):
+        return True
     j = _skip_time_words(d, v + 1, d.n - 1)
     if j >= d.n:
         return False
@@ -697,12 +702,13 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
         # up to the next punctuation, across a sentence break the parser may have put after the verb
         limit = min(d.n, v + 12)
         stop = next((k for k in range(v + 1, limit) if d.t["text"][k] in (",", ".", ";", ":")), limit)
+        # "a-t-il déclaré à l'agence Ria Novosti", "dit -il à …": the pronoun is the subject
+        clitic = _clitic_subject(d, v) or v + 1 < d.n and re.fullmatch(CLITIC_SUBJECT, d.norm[v + 1]) is not None
         for m in d.mention_covering(d.t["start_char"][v], d.end_char(stop - 1) if stop - 1 > v else d.end_char(v)):
             if m.get("type") == "PER" and m.get("kind") == "name" and m["start_char"] > d.t["start_char"][v]:
                 lo = d.token_at(m["start_char"])  # "a dit sur Twitter Vladimir Oustimenko"
                 # not "le conseiller de Poutine" (a complement); "le secrétaire d'État aux Retraites Laurent
                 # Pietraszewski", "la cheffe de l'exécutif Carrie Lam" (a name in apposition to the role) is the subject
-                clitic = any(re.fullmatch(CLITIC_SUBJECT, d.norm[k]) for k in range(max(0, v - 3), v + 2))  # "a-t-il déclaré"
                 circumstance = any(d.norm[k] in ("lors", "sur", "dans", "pendant", "devant", "apres", "avant", "avec",
                                                  "chez", "pour", "par", "selon") for k in range(v + 1, lo))
                 if not any(d.t["pos"][k] == "DET" for k in range(v + 1, lo)) or not clitic and not circumstance and (
