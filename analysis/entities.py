@@ -771,8 +771,10 @@ def _process_article(art: _Article, spacy_doc, role_matcher, lowercase: set[str]
             art.drop(m, reason)
             continue
         candidates.append(m)
-    # Full names first, so that surnames and misspellings can link to them.
-    candidates.sort(key=lambda m: (-len(key_of(m["text"]).split()), m["start_char"]))
+    # Full names first, so that surnames and misspellings can link to them; among them the spelling the
+    # corpus uses most, so that a misspelling met first ("Bob Wooward (sic)") links to the usual one.
+    candidates.sort(key=lambda m: (-len(key_of(m["text"]).split()), -art.name_counts.get(key_of(m["text"]), 0),
+                                   m["start_char"]))
     known = dict.fromkeys(art.lexicon.persons)
     for m in candidates:
         _resolve_name(m, art, list(known))

@@ -209,3 +209,18 @@ def test_words_glued_before_a_full_name_of_the_article_are_dropped(tmp_path):
     corpus = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False)
     people = corpus.mentions[(corpus.mentions["label"] == "PER") & (corpus.mentions["kind"] == "name")]
     assert not any(name.startswith("Twitter") for name in people["canonical"]), people[["text", "canonical"]]
+
+
+def test_two_spellings_of_one_person_are_called_by_the_usual_one(tmp_path):
+    """A misspelling that comes first ("Bob Wooward (sic)") does not name the person: the spelling
+    the corpus uses most does, and the link row says which spelling was replaced."""
+    (tmp_path / "a.txt").write_text(
+        "Titre\n\nLe journaliste Bob Wooward publie un livre sur la Maison Blanche.\n\n"
+        "Selon Bob Woodward, le président a menti. Bob Woodward a interrogé 18 fois le président.",
+        encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Titre\n\nBob Woodward a reçu le prix Pulitzer en 1973.", encoding="utf-8")
+    corpus = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False)
+    people = corpus.mentions[(corpus.mentions.kind == "name") & (corpus.mentions.type == "PER")]
+    assert set(people.canonical) == {"Bob Woodward"}, people[["doc_id", "text", "canonical"]]
+    fuzzy = corpus.entity_links[corpus.entity_links.method == "fuzzy"]
+    assert fuzzy[["text", "canonical"]].values.tolist() == [["Bob Wooward", "Bob Woodward"]], fuzzy
