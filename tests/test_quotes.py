@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from analysis import load_corpus
-from analysis.quote_scoring import (REAL_ARTICLE_GOLD, read_gold, real_article_gold, same_speaker, score_quotes,
-                                    score_real_articles)
+from analysis.quote_scoring import (REAL_ARTICLE_GOLD, gold_articles, read_gold, real_article_gold, same_speaker,
+                                    score_quotes, score_real_articles)
 from analysis.quotes import find_quote_spans
 from conftest import PROJECT, need_shared_corpus
 
@@ -79,8 +79,10 @@ def test_scorer_ignores_case_accents_and_articles_and_counts_joint_speakers():
 def test_gold_files_list_their_articles_and_offsets_fit(news_sample):
     sampled = set(news_sample.documents["doc_id"])
     for files in REAL_ARTICLE_GOLD.values():
+        for name in files:  # each file's own "# articles:" line lists every article it has rows for
+            listed = gold_articles(PROJECT / "tests" / "gold" / name)
+            assert set(read_gold(PROJECT / "tests" / "gold" / name)["doc_id"]) <= listed, name
         gold = real_article_gold(files)
-        assert set(gold["doc_id"]) <= set(gold.attrs["articles"])
         assert set(gold.attrs["articles"]) <= sampled, "a gold article lies beyond the news sample: raise NEWS_SAMPLE_LINES"
         heads = [" ".join(text.replace("«", " ").replace("»", " ").replace('"', "").split()[:2]) for text in gold["text"]]
         expected = [" ".join(head.replace("«", " ").replace("»", " ").replace('"', "").split()[:2]) for head in gold["text_head"]]
