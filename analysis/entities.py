@@ -12,7 +12,8 @@ person, "l'administration Biden" as a place). This module, in order:
    first name ("Marine" of "Marine Le Pen", often missed), a full name tagged once found
    wherever the article repeats it, then the alias table (`data/aliases.csv`), then within one
    article a surname alone ("Biden", "M. Lavrov", "Le Pen") links to the full name (of two
-   people with that surname, the one named last), then close misspellings of a known person
+   people with that surname, the one named last), a body's first word alone ("la Ligue") links
+   to the longer body that starts with it, then close misspellings of a known person
    link by fuzzy matching (rapidfuzz, threshold `FUZZY_THRESHOLD` measured in
    tests/test_entities.py) — every automatic link is a row of `entity_links`;
 3. **titles**: "le président russe", "la porte-parole de la Maison Blanche" resolve to the
@@ -467,10 +468,12 @@ def _resolve_name(m: dict, art: _Article, known_people: list[str]) -> None:
         return
     # A surname alone links to a full name of the same article that ends with it.
     first, surname = split_name(key)
+    if len([w for w in m["text"].split() if normalise(w) not in HONORIFICS]) == 1:
+        first, surname = "", key  # "Mme Apourceau-Poly": a hyphenated surname alone
     if not first:
         bearers = [other for other in art.mentions if other.get("type") == "PER"
-                   and (parts := split_name(key_of(other["canonical"] or "")))[0]
-                   and surname in (parts[1], _without_particles(parts[1]))]
+                   and (parts := split_name(other_key := key_of(other["canonical"] or "")))[0]
+                   and (surname in (parts[1], _without_particles(parts[1])) or other_key.endswith(" " + surname))]
         # two people of that name ("Marine" and "Jean-Marie Le Pen"): the one named last before it
         before = [other for other in bearers if other["start_char"] < m["start_char"]]
         if bearers:
@@ -478,6 +481,20 @@ def _resolve_name(m: dict, art: _Article, known_people: list[str]) -> None:
             m.update(canonical=other["canonical"], type="PER", side=other["side"], method="surname")
             art.links.append({"doc_id": art.doc_id, "text": m["text"], "canonical": other["canonical"],
                               "method": "surname", "score": 100.0})
+            return
+    # A body's first word alone ("la Ligue", "la Marine") is the longer body of the same article that
+    # starts with it and goes on in lower case ("Marine nationale", "Ligue des …"; of two, the one named
+    # last). Not an acronym or a brand: "LR" is not "LR de Nice", nor "Ferrari" a Ferrari model.
+    if m["label"] == "ORG" and " " not in key and not m["text"].isupper():
+        bodies = [other for other in art.mentions if other.get("type") == "ORG"
+                  and len(words := (other["canonical"] or "").split()) > 1 and key_of(words[0]) == key
+                  and words[1][0].islower() and words[1].replace("'", "").replace("’", "").isalpha()]
+        before = [other for other in bodies if other["start_char"] < m["start_char"]]
+        if bodies:
+            other = max(before, key=lambda o: o["start_char"]) if before else bodies[0]
+            m.update(canonical=other["canonical"], type="ORG", side=other["side"], method="short name")
+            art.links.append({"doc_id": art.doc_id, "text": m["text"], "canonical": other["canonical"],
+                              "method": "short name", "score": 100.0})
             return
     # Close misspelling of a known person (alias table, or a full name of this article).
     if m["label"] == "PER" and known_people:
@@ -802,11 +819,15 @@ def _process_article(art: _Article, spacy_doc, role_matcher, lowercase: set[str]
 
 
 def person_ending(name: str, people) -> str | None:
-    """The longest full name (two words or more) among `people` that `name`, three words or more, ends with."""
+    """The longest full name (two words or more) among `people` that `name`, three words or more, ends with.
+
+    A hyphenated surname is one word: "Cathy Apourceau-Poly" does not end with a person "Apourceau-Poly".
+    """
     words = key_of(name).split()
-    if len(words) < 3:
+    if len(name.split()) < 3:
         return None
-    shorter = [p for p in people if 2 <= len(ending := key_of(p).split()) < len(words) and words[-len(ending):] == ending]
+    shorter = [p for p in people if len(p.split()) >= 2 and len(ending := key_of(p).split()) < len(words)
+               and words[-len(ending):] == ending]
     return max(shorter, key=len) if shorter else None
 
 

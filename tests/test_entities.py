@@ -224,3 +224,24 @@ def test_two_spellings_of_one_person_are_called_by_the_usual_one(tmp_path):
     assert set(people.canonical) == {"Bob Woodward"}, people[["doc_id", "text", "canonical"]]
     fuzzy = corpus.entity_links[corpus.entity_links.method == "fuzzy"]
     assert fuzzy[["text", "canonical"]].values.tolist() == [["Bob Wooward", "Bob Woodward"]], fuzzy
+
+
+def test_a_hyphenated_surname_alone_is_the_person_of_the_article(tmp_path):
+    """"Mme Apourceau-Poly" is Cathy Apourceau-Poly: a hyphenated surname is one word, not a first name
+    and a surname, and the full name is not taken for a label glued before "Apourceau-Poly"."""
+    (tmp_path / "a.txt").write_text(
+        "Titre\n\nLes deux rapporteurs Cathy Apourceau-Poly (CRCE) et René-Paul Savary (LR) ont rendu leur avis.\n\n"
+        "\"Que de temps perdu\", a lancé Mme Apourceau-Poly mercredi.", encoding="utf-8")
+    mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
+    her = mentions[(mentions.kind == "name") & mentions.text.str.contains("Apourceau")]
+    assert her.canonical.tolist() == ["Cathy Apourceau-Poly"] * 2, her[["text", "canonical", "method"]]
+
+
+def test_a_body_called_by_its_first_word_is_the_body_the_article_names(tmp_path):
+    """"la Marine" after "la Marine nationale" is that body; an acronym or a brand is not a longer name."""
+    (tmp_path / "a.txt").write_text(
+        "Titre\n\nLe porte-avions sera remplacé malgré les demandes répétées de la Marine nationale. Le groupe LR de "
+        "Nice s'y oppose.\n\nLa Marine plaide pour un deuxième navire. Les élus LR ont voté contre.", encoding="utf-8")
+    corpus = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False)
+    links = corpus.entity_links[corpus.entity_links.method == "short name"]
+    assert links[["text", "canonical"]].values.tolist() == [["Marine", "Marine nationale"]], corpus.mentions
