@@ -111,7 +111,8 @@ REAL_ARTICLE_GOLD = {
     "développement": ("quotes_corpus.csv", "quotes_corpus_dev2.csv", "quotes_corpus_dev3.csv", "quotes_corpus_dev4.csv",
                       "quotes_corpus_dev5.csv", "quotes_corpus_dev6.csv", "quotes_corpus_dev7.csv", "quotes_corpus_dev8.csv",
                       "quotes_corpus_dev9.csv", "quotes_corpus_dev10.csv", "quotes_corpus_dev11.csv",
-                      "quotes_corpus_dev12.csv", "quotes_corpus_dev13.csv", "quotes_corpus_dev14.csv"),
+                      "quotes_corpus_dev12.csv", "quotes_corpus_dev13.csv", "quotes_corpus_dev14.csv",
+                      "quotes_corpus_dev15.csv"),
     "contrôle": ("quotes_corpus_heldout.csv",),
 }
 
