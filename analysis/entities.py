@@ -178,9 +178,10 @@ def _read_list(name: str, corpus=None) -> set[str]:
 class _Article:
     """One article's tokens, matchers and resolved mentions while it is being processed."""
 
-    def __init__(self, doc, tokens, sentences, paragraphs, raw, lexicon, name_counts, side_matcher):
+    def __init__(self, doc, tokens, sentences, paragraphs, raw, lexicon, name_counts, side_matcher, corpus_names=None):
         self.doc_id, self.text, self.date = doc.doc_id, doc.text, doc.date
         self.lexicon, self.name_counts = lexicon, name_counts
+        self.corpus_names = corpus_names or {}  # last word -> full names the model tags as people across the corpus
         self.tokens = tokens.reset_index(drop=True)
         self.spacy_doc = doc_from_tokens(self.tokens)
         self.cue_matches = side_matcher(self.spacy_doc)
@@ -322,11 +323,35 @@ def _surnames_missed(raw: list[dict], art: _Article) -> list[dict]:
     return raw
 
 
+def _frequent_full_names(raw_mentions: pd.DataFrame, first_names: dict[str, str], at_least: int = 3) -> dict[str, set[str]]:
+    """Full names the model tags as a person at least `at_least` times across the corpus, and
+    (nearly) always as a person, by their last word: "Marine Le Pen" is her wherever the model
+    misses her. Only a known first name (data/first_names.csv) and capitalised words or particles,
+    so that no title ("Président de la République") or common phrase is imposed."""
+    texts = raw_mentions["text"].str.strip()
+    multi = raw_mentions[texts.str.contains(" ")]
+    counts = multi.groupby([multi["text"].str.strip(), "label"]).size().unstack(fill_value=0)
+    if "PER" not in counts:
+        return {}
+    share = counts["PER"] / counts.sum(axis=1)
+    names: dict[str, set[str]] = {}
+    for name in counts.index[(counts["PER"] >= at_least) & (share >= 0.8)]:
+        words = name.split()
+        if (normalise(words[0]).split("-")[0] in first_names
+                and all(w[:1].isupper() or w.lower() in SURNAME_PARTICLES for w in words[1:])):
+            names.setdefault(words[-1], set()).add(name)
+    return names
+
+
 def _repeated_names(raw: list[dict], art: _Article) -> list[dict]:
     """A full name the model tagged once names that person wherever the article writes it again
-    ("Marine Le Pen" missed in the lead, tagged in paragraph 3); shorter mentions inside it give way."""
+    ("Marine Le Pen" missed in the lead, tagged in paragraph 3), and so does a full name it tags
+    as a person across the corpus (`_frequent_full_names`); shorter mentions inside it give way."""
     out = list(raw)
-    for name in sorted({m["text"] for m in raw if m["label"] == "PER" and len(m["text"].split()) >= 2}, key=len, reverse=True):
+    names = {m["text"] for m in raw if m["label"] == "PER" and len(m["text"].split()) >= 2}
+    for word in set(art.tok["text"]) & art.corpus_names.keys():
+        names |= art.corpus_names[word]
+    for name in sorted(names, key=len, reverse=True):
         for found in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w'’-])", art.text):
             start, end = found.span()
             overlapping = [m for m in out if m["start_char"] < end and m["end_char"] > start]
@@ -743,6 +768,7 @@ def build_entity_tables(documents, paragraphs, sentences, tokens, raw_mentions, 
     person_keys = raw_mentions.loc[raw_mentions["label"] == "PER", "text"].map(key_of)
     name_counts = person_keys.value_counts().to_dict()
     name_counts.update({key_of(p): 10**6 for p in lexicon.persons})
+    corpus_names = _frequent_full_names(raw_mentions, lexicon.first_names)
     side_matcher = phrase_matcher(lexicon.side_cues)
     role_matcher = phrase_matcher({"ROLE": sorted({r["role"] for r in lexicon.roles})})
     person_nouns = {normalise(r["role"]).split()[0] for r in lexicon.roles} | _read_list("source_nouns.txt", corpus)
@@ -755,7 +781,7 @@ def build_entity_tables(documents, paragraphs, sentences, tokens, raw_mentions, 
     for doc in documents.itertuples():
         parts = {name: by_doc[name].get(doc.doc_id, empty[name]) for name in by_doc}
         art = _Article(doc, parts["tokens"], parts["sentences"], parts["paragraphs"], parts["mentions"],
-                       lexicon, name_counts, side_matcher)
+                       lexicon, name_counts, side_matcher, corpus_names)
         _process_article(art, art.spacy_doc, role_matcher, lowercase, person_nouns)
         mentions.extend(art.mentions)
         dropped.extend(art.dropped)

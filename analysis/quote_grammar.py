@@ -38,7 +38,8 @@ SUBORDINATORS = {"alors", "tandis", "parce", "bien", "afin", "pour", "avant", "s
 DOCUMENT_NOUNS = {"communique", "rapport", "note", "lettre", "message", "declaration", "etude", "bilan", "mot", "propos", "terme",
                   "texte", "site", "compte", "courrier", "avis", "chiffre", "donnee", "statistique", "sondage", "tweet",
                   "comptage", "decompte", "enquete", "estimation", "recensement", "projection", "prevision",
-                  "information", "document", "publication"}
+                  "information", "document", "publication", "enregistrement", "video", "livre", "ouvrage", "extrait",
+                  "depeche", "arrete", "decret", "courriel"}
 # Nouns of a person's account, whose author is who the sentence is about ("le témoignage de X")
 TESTIMONY_NOUNS = {"temoignage", "recit", "version", "interview", "entretien", "tribune", "plainte", "confidence", "aveu"}
 ACCOUNT_NOUNS = DOCUMENT_NOUNS | TESTIMONY_NOUNS
@@ -68,6 +69,9 @@ class _Doc:
         self.lemma = [normalise(w) for w in self.t["lemma"]]
         for k in range(self.n - 1):  # "d'abord" is one adverb ("a-t-elle d'abord lancé"), whatever the tagger made of "d'"
             if self.norm[k] == "d'" and self.norm[k + 1] == "abord":
+                self.t["pos"][k] = self.t["pos"][k + 1] = "ADV"
+            # so is "un peu" ("avait tweeté un peu plus tôt la chef du parti"), but not "un peu de temps"
+            if self.norm[k] == "un" and self.norm[k + 1] == "peu" and (k + 2 >= self.n or self.norm[k + 2] not in ("de", "d'")):
                 self.t["pos"][k] = self.t["pos"][k + 1] = "ADV"
         self.children: dict[int, list[int]] = {}
         for i, h in enumerate(self.t["head"]):
@@ -135,6 +139,11 @@ def _after_preposition(d: _Doc, k: int) -> bool:
     return j >= 0 and d.t["pos"][j] == "ADP"
 
 
+# Words that stand between a subject and its verb: negation and object or reflexive pronouns.
+PRE_VERB_CLITICS = {"ne", "n'", "se", "s'", "le", "la", "l'", "les", "lui", "leur", "y", "en", "me", "m'", "te", "t'",
+                    "nous", "vous"}
+
+
 def _named_as_subject(d: _Doc, first: int, last: int) -> bool:
     """Is the name at tokens first..last the subject of its clause? The parse says so, or, where the
     small model errs, the name opens a clause and a verb follows it ("Dans un entretien …, Philippe
@@ -148,7 +157,10 @@ def _named_as_subject(d: _Doc, first: int, last: int) -> bool:
     if first - 4 <= head < first and d.t["pos"][head] == "NOUN" and d.t["dep"][head] in SUBJECT_DEPS and not _inside_quote(d, head):
         return True
     opens = first == 0 or d.t["text"][first - 1] in (",", ".", ";", ":", "\n") or d.t["sent_id"][first - 1] != d.t["sent_id"][first]
-    return opens and last + 1 < d.n and d.t["pos"][last + 1] in ("VERB", "AUX") and not _inside_quote(d, first)
+    verb = last + 1
+    while verb < d.n and d.norm[verb] in PRE_VERB_CLITICS:  # "X n'a épargné personne", "X s'est dit"
+        verb += 1
+    return opens and verb < d.n and d.t["pos"][verb] in ("VERB", "AUX") and not _inside_quote(d, first)
 
 
 def _full_stops_between(d: _Doc, a: int, b: int) -> int:

@@ -938,7 +938,7 @@ def _strip_marks(text: str) -> str:
 
 def _selon_cues(d: _Doc, institution_nouns: set[str] = frozenset()) -> list[tuple[int, str, int, int, tuple[int, int]]]:
     """"selon X, …" / "…, selon X" / "d'après X" / "de l'avis de X" / "Pour X, …" at the start of a
-    sentence (when X is someone: "Pour les organisateurs, …", not "Pour l'instant, …"):
+    sentence (when X is someone: "Pour les organisateurs, …", not "Pour l'instant, …") / "X, pour qui …":
     (token, how, start, end, speaker range). "X" inserted mid-sentence attributes the whole sentence."""
     out = []
     for i in range(d.n):
@@ -950,6 +950,11 @@ def _selon_cues(d: _Doc, institution_nouns: set[str] = frozenset()) -> list[tupl
         # 'un « grand moment de joie » pour le député Gilbert Collard': a person's view, right after the quote
         pour_quoted = d.norm[i] == "pour" and i > 0 and d.t["text"][i - 1] in STRAIGHT + CLOSERS and i + 1 < d.n and any(
             m.get("type") == "PER" and m.get("kind") == "name" for m in d.mention_covering(d.t["start_char"][i + 1], d.end_char(_np_range(d, i + 1)[1])))
+        if (d.norm[i] == "pour" and 2 <= i and i + 2 <= s_hi and d.norm[i + 1] == "qui" and d.t["text"][i - 1] == ","
+                and (named := _named_at(d, i - 2, ("PER", "ORG"))) is not None):
+            # "… du ministre Christophe Castaner, pour qui « … »": the person just named
+            out.append((i, "selon", d.t["start_char"][i + 2], d.end_char(_trim_end(d, s_hi)), named))
+            continue
         if not (d.norm[i] == "selon" or (d.norm[i] == "apres" and i and d.norm[i - 1] in ("d'", "d")) or avis or pour or pour_quoted):
             continue
         np_start = i + (2 if avis and d.norm[i + 1] == "de" else 1)

@@ -161,7 +161,9 @@ class _Speakers:
                 return {**self.resolve(author), "speaker_text": text}
             if d.norm[lo] in ("le", "la", "l'", "ce", "cette") and hi == lo + 1 and self.history:
                 return {**self._previous(), "speaker_text": text}  # "le communiqué": the document of whoever just spoke
-            if d.norm[lo] in INDEFINITE_DETERMINERS or any(d.norm[j] in ("de", "du", "des", "d'") for j in range(lo, hi)):
+            if (d.norm[lo] in INDEFINITE_DETERMINERS or any(d.norm[j] in ("de", "du", "des", "d'") for j in range(lo, hi))
+                    or d.norm[lo] in ("le", "la", "l'", "ce", "cette") and hi == lo + 1):
+                # "selon l'enregistrement" with no one before: an unnamed author, not the last person named
                 return {"speaker_text": text, "speaker": None, "anonymous": True, "side": _cue_side(d, lo, hi) or "UNKNOWN"}
         if head_lemma in WRAPPER_NOUNS:
             # "l'administration de la Maison Blanche": the body speaks
@@ -762,12 +764,15 @@ class _Speakers:
         return None
 
     def _name_ends_sentence(self, k: int) -> bool:
-        """Is the person named at token k the last thing in its sentence (an apposition, not a subject)?"""
+        """Is the person named at token k an apposition, not a subject: the last thing in its sentence,
+        or set off by commas before the quoted words ("Pour le président de X, Nicolas Dupont-Aignan, « … »")?"""
         d = self.d
         named = _named_at(d, k)
         if named is None:
             return False
         last = named[1]
+        if last + 2 < d.n and d.t["text"][last + 1] == "," and d.t["text"][last + 2][:1] in OPENERS + STRAIGHT:
+            return True
         return last + 1 >= d.n or d.t["text"][last + 1] in (".", ";", ")", "!", "?") or (
             d.t["sent_id"][last + 1] != d.t["sent_id"][k])
 
