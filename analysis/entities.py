@@ -496,9 +496,19 @@ def _resolve_name(m: dict, art: _Article, known_people: list[str]) -> None:
     if len([w for w in m["text"].split() if normalise(w) not in HONORIFICS]) == 1:
         first, surname = "", key  # "Mme Apourceau-Poly": a hyphenated surname alone
     if not first:
-        bearers = [other for other in art.mentions if other.get("type") == "PER"
-                   and (parts := split_name(other_key := key_of(other["canonical"] or "")))[0]
-                   and (surname in (parts[1], _without_particles(parts[1])) or other_key.endswith(" " + surname))]
+        def bears_it(other) -> bool:
+            parts = split_name(other_key := key_of(other["canonical"] or ""))
+            return bool(parts[0]) and (surname in (parts[1], _without_particles(parts[1])) or other_key.endswith(" " + surname))
+
+        bearers = [other for other in art.mentions if other.get("type") == "PER" and bears_it(other)]
+        honorific = normalise(m["text"].split()[0]) in HONORIFICS or (
+            art.text[:m["start_char"]].split()[-1:] and normalise(art.text[:m["start_char"]].split()[-1]) in HONORIFICS)
+        if not bearers and honorific:
+            # "M. Haris" makes "Danial Haris", tagged as a place, a person
+            bearers = [other for other in art.mentions if other.get("kind") == "name" and other.get("method") == "raw"
+                       and other.get("type") in ("LOC", "ORG", "MISC") and bears_it(other)]
+            for other in bearers:
+                other.update(type="PER", label="PER", side=_side_of(other["canonical"], art))
         # two people of that name ("Marine" and "Jean-Marie Le Pen"): the one named last before it
         before = [other for other in bearers if other["start_char"] < m["start_char"]]
         if bearers:

@@ -70,6 +70,11 @@ class _Doc:
         for k in range(self.n - 1):  # "d'abord" is one adverb ("a-t-elle d'abord lancé"), whatever the tagger made of "d'"
             if self.norm[k] == "d'" and self.norm[k + 1] == "abord":
                 self.t["pos"][k] = self.t["pos"][k + 1] = "ADV"
+            # a noun the model cut at its hyphen ("état", "-", "major") is the compound ("état-major")
+            if (self.t["pos"][k] == "NOUN" and self.t["text"][k + 1] == "-" and k + 2 < self.n
+                    and self.t["start_char"][k + 1] == self.t["start_char"][k] + len(self.t["text"][k])
+                    and self.t["start_char"][k + 2] == self.t["start_char"][k + 1] + 1):
+                self.lemma[k] = f"{self.lemma[k]}-{self.norm[k + 2]}"
             # so is "un peu" ("avait tweeté un peu plus tôt la chef du parti"), but not "un peu de temps"
             if self.norm[k] == "un" and self.norm[k + 1] == "peu" and (k + 2 >= self.n or self.norm[k + 2] not in ("de", "d'")):
                 self.t["pos"][k] = self.t["pos"][k + 1] = "ADV"

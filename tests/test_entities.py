@@ -254,3 +254,12 @@ def test_full_names_the_corpus_tags_as_people_are_looked_for_in_every_article():
                         + ["Jean Dupont"] * 2,
                         "label": ["PER"] * 6 + ["PER"] + ["LOC"] * 4 + ["PER"] * 2})
     assert _frequent_full_names(raw, Lexicon.load().first_names) == {"Pen": {"Marine Le Pen"}}
+
+
+def test_a_name_tagged_as_a_place_is_a_person_when_the_article_says_m_before_its_surname(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Titre\n\nCes derniers jours, Danial Haris et les siens ont dû monter au premier étage. Car dans la ville, "
+        "les pluies ont tout recouvert.\n\nLa faute incombe selon M. Haris à un immeuble voisin.", encoding="utf-8")
+    mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
+    names = mentions[mentions.kind == "name"]
+    assert names[["type", "canonical"]].values.tolist() == [["PER", "Danial Haris"]] * 2, names
