@@ -293,6 +293,8 @@ def _first_names_missed(raw: list[dict], art: _Article, person_nouns: set[str]) 
         i = rows.start - 1 if rows else -1
         if m["label"] != "PER" or i < 0 or not T["text"][i].istitle() or len(T["text"][i]) < 3:
             continue
+        if normalise(m["text"].split()[0]) in art.lexicon.first_names:
+            continue  # "Eric Garcetti" has its first name: "de Los Angeles Eric Garcetti"
         # (a capitalised word the model read as a common noun counts too, except where a sentence starts)
         if T["pos"][i] != "PROPN" and not (T["pos"][i] == "NOUN" and i > 0 and T["sent_id"][i - 1] == T["sent_id"][i]):
             continue
@@ -424,20 +426,25 @@ def _strip_leading_labels(raw: list[dict], art: _Article, lowercase_words: set[s
             continue
         if m["label"] not in ("PER", "MISC", "LOC", "ORG") or len(words) < 3:
             continue
-        first, second = words[0].group(), normalise(words[1].group())
-        acronym = first.isupper() and 2 <= len(first) <= 6 and first.isalpha()
+        # the label is the words before the first first name: "Twitter", or "Rassemblement national" in
+        # "du Rassemblement national Nicolas Bay"
+        at = next((i for i in range(1, len(words) - 1) if normalise(words[i].group()) in art.lexicon.first_names), 1)
+        first, second = words[0].group(), normalise(words[at].group())
+        label = m["text"][:words[at].start()].strip()
+        acronym = at == 1 and first.isupper() and 2 <= len(first) <= 6 and first.isalpha()
         before = art.text[max(0, m["start_char"] - 12):m["start_char"]].split()
         glued = (bool(before) and normalise(before[-1]) in GLUE_WORDS and normalise(first) not in art.lexicon.first_names
                  and "-" not in first)
-        rest = [w.group() for w in words[2:]]
-        if m["label"] in ("LOC", "ORG") and not (
-                glued and second in art.lexicon.first_names and key_of(f"{first} {words[1].group()}") not in art.lexicon.aliases
-                and all(w.istitle() and w.replace("-", "").isalpha() and normalise(w) not in lowercase_words for w in rest)):
+        rest = [w.group() for w in words[at + 1:]]
+        if (m["label"] in ("LOC", "ORG") or at > 1) and not (
+                glued and second in art.lexicon.first_names and key_of(f"{label} {words[at].group()}") not in art.lexicon.aliases
+                and all(w.istitle() and w.replace("-", "").isalpha() and normalise(w) not in lowercase_words
+                        or w in SURNAME_PARTICLES for w in rest)):
             continue  # not "la Maison Blanche de Wilmington" (a known name), "La France Insoumise", "Aston Martin DB5"
         if (acronym or glued or normalise(first) in art.lexicon.stoplist) and second in art.lexicon.first_names:
             m["label"] = "PER"  # (also "de l'Ifop Frédéric Dabi", tagged as one place: the person)
-            m["start_char"] += words[1].start()
-            m["text"] = m["text"][words[1].start():]
+            m["start_char"] += words[at].start()
+            m["text"] = m["text"][words[at].start():]
     return raw
 
 

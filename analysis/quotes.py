@@ -827,8 +827,12 @@ def _name_before(d: _Doc, v: int) -> tuple[int, int] | None:
     """A person's name right before the verb group, or before an apposition between commas:
     "Geoffroy Didier, député européen et vice-président de la région, estime que …"."""
     k = v
-    while k > 0 and d.t["pos"][k - 1] in ("AUX", "PRON", "ADV") and d.norm[k - 1] not in PRONOUN_GENDER and d.norm[k - 1] != "qui":
-        k -= 1
+    for _ in range(2):  # "Nicolas Bay, …, a pour sa part jugé": over the aside and the auxiliary
+        if k >= 3 and tuple(d.norm[k - 3:k]) in ASIDES:
+            k -= 3
+        while k > 0 and (d.t["pos"][k - 1] in ("AUX", "PRON", "ADV") or d.t["dep"][k - 1].startswith("aux")) \
+                and d.norm[k - 1] not in PRONOUN_GENDER and d.norm[k - 1] != "qui":
+            k -= 1
     k -= 1
     if k > 0 and d.t["text"][k] == ",":
         opening = next((j for j in range(k - 1, max(-1, k - 20), -1) if d.t["text"][j] in (",", ".", ":", ";")), None)
@@ -1009,6 +1013,13 @@ def _clause_subject(d: _Doc, q: QuoteSpan, pronoun_ok: bool = False) -> tuple[in
             if (hi + 2 < d.n and d.t["text"][hi + 1] == "," and d.t["pos"][lo] == "DET"
                     and (named := _named_at(d, hi + 2, ("PER", "ORG"))) is not None):  # (the model may tag the name ORG)
                 return named  # "Le ministre des Technologies, Fawad Chaudhry, a tenté … le fait que « … »"
+            verb = d.t["head"][k]
+            if hi < verb < first and not any(d.t["text"][j] in (",", ";", ":") or d.t["pos"][j] == "VERB" and j != k
+                                             for j in range(hi + 1, verb)):
+                names = [m for m in d.mention_covering(d.end_char(hi), d.t["start_char"][verb])
+                         if m.get("type") == "PER" and m.get("kind") == "name" and m["start_char"] >= d.end_char(hi)]
+                if names:  # "La députée et secrétaire générale adjointe de LR Valérie Boyer a demandé d'« … »"
+                    return d.token_at(names[-1]["start_char"]), d.token_at(names[-1]["end_char"] - 1)
             # a subject that designates no one ("un second mandat", a misparse) may hide the
             # real one further back: "Le président X qui brigue un second mandat a accusé … « … »"
     return None

@@ -263,3 +263,13 @@ def test_a_name_tagged_as_a_place_is_a_person_when_the_article_says_m_before_its
     mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
     names = mentions[mentions.kind == "name"]
     assert names[["type", "canonical"]].values.tolist() == [["PER", "Danial Haris"]] * 2, names
+
+
+def test_a_label_of_several_words_glued_before_a_first_name_is_not_part_of_the_name(tmp_path):
+    """"du Rassemblement national Nicolas Bay", "de Los Angeles Eric Garcetti" tagged as one body or place."""
+    (tmp_path / "a.txt").write_text(
+        "Titre\n\nL'eurodéputé du Rassemblement national Nicolas Bay, également membre du bureau exécutif du RN, a pour "
+        "sa part jugé la décision dangereuse. Le maire de Los Angeles Eric Garcetti s'y oppose.", encoding="utf-8")
+    mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
+    people = mentions[(mentions.kind == "name") & (mentions.type == "PER")]
+    assert people.canonical.tolist() == ["Nicolas Bay", "Eric Garcetti"], mentions[["text", "type", "canonical"]]

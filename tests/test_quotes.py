@@ -412,12 +412,17 @@ def test_speakers_of_unseen_article_patterns(tmp_path, title, body, expected):
      "\"ce sont des criminels avant tout\".", [("Pierre Lenoir", False)]),
     ("Titre de test", "Le gouvernement veut les juger en France.\n\nPour le président de Debout la France, Nicolas "
      "Dupont-Aignan, \"la seule sentence doit être le bannissement\".", [("Nicolas Dupont-Aignan", False)]),
+    ("Titre de test", "\"Il faut les juger sur place\", a déclaré le ministre Pierre Lenoir.\n\nLa sénatrice et secrétaire "
+     "générale adjointe de LR Claire Morel a demandé lors des questions au gouvernement à l'Assemblée nationale "
+     "d'\"interdire leur retour en France\".", [("Pierre Lenoir", False), ("Claire Morel", False)]),
 ])
 def test_speakers_of_patterns_from_the_session_7_control(tmp_path, title, body, expected):
     """Patterns of dev15 (the session-7 control, opened in session 8), written afresh; each fails with the
     rules of the start of session 8: a document with no author before it is an unnamed source ("selon
     l'enregistrement"), a name before "n'a …" is a subject, "un peu plus tôt" is no subject, "X, pour
-    qui « … »" is X, a name set off by commas before the quote is the apposition of "Pour le président …"."""
+    qui « … »" is X, a name set off by commas before the quote is the apposition of "Pour le président …",
+    a name closing a long subject phrase speaks the quoted complement of its verb ("La sénatrice … Claire Morel
+    a demandé d'« … »")."""
     quotes = quotes_of(tmp_path, body, title)
     assert [(s if isinstance(s, str) else None, bool(a)) for s, a in zip(quotes.speaker, quotes.anonymous)] == expected, \
         quotes[["text", "speaker_text", "speaker", "cue"]]
