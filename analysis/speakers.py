@@ -161,10 +161,9 @@ class _Speakers:
                 return {**self.resolve(author), "speaker_text": text}
             if d.norm[lo] in ("le", "la", "l'", "ce", "cette") and hi == lo + 1 and self.history:
                 return {**self._previous(), "speaker_text": text}  # "le communiqué": the document of whoever just spoke
-            if (d.norm[lo] in INDEFINITE_DETERMINERS or any(d.norm[j] in ("de", "du", "des", "d'") for j in range(lo, hi))
-                    or d.norm[lo] in ("le", "la", "l'", "ce", "cette") and hi == lo + 1):
-                # "selon l'enregistrement" with no one before: an unnamed author, not the last person named
-                return {"speaker_text": text, "speaker": None, "anonymous": True, "side": _cue_side(d, lo, hi) or "UNKNOWN"}
+            # "selon l'enregistrement" with no one before, "l'arrêté préfectoral": an unnamed author, never
+            # the last person named
+            return {"speaker_text": text, "speaker": None, "anonymous": True, "side": _cue_side(d, lo, hi) or "UNKNOWN"}
         if head_lemma in WRAPPER_NOUNS:
             # "l'administration de la Maison Blanche": the body speaks
             of = next((j for j in range(lo, hi) if d.norm[j] in ("de", "du", "des", "d'")), None)
