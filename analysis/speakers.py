@@ -517,6 +517,8 @@ class _Speakers:
                     continue
                 if d.para_of(before) - d.para_of(m["start_char"]) > paragraphs:
                     break
+                if _inside_quote(d, d.token_at(m["start_char"])):
+                    continue  # "« … la volonté d'Emmanuel Macron … », a-t-il déclaré": someone the speaker talks about
                 if subject_only and not _named_as_subject(d, d.token_at(m["start_char"]), d.token_at(m["end_char"] - 1)):
                     continue
                 if m.get("type") in kinds and (kinds == ("PER",) or self._misc_person(m["text"])):
