@@ -251,7 +251,7 @@ def _cue_verbs(d: _Doc, verbs: set[str]) -> list[tuple[int, str]]:
     """
     out = []
     multi = {tuple(v.split()): v for v in verbs if " " in v}
-    incises = _incise_verbs(d)
+    incises = _incise_verbs(d, verbs)
     for i in range(d.n):
         lemma = d.lemma[i]
         cue = None
@@ -303,10 +303,15 @@ def _after_auxiliary(d: _Doc, i: int) -> bool:
     return k >= 0 and d.lemma[k] == "avoir" and d.t["pos"][k] in ("AUX", "VERB")
 
 
-def _incise_verbs(d: _Doc) -> set[int]:
-    """Verbs in incise position after a closed quote: `« … », [aux] VERB subject`."""
+PUNCTUATION_STOPS = (",", ".", ";", ":", "!", "?", "(", ")")
+
+
+def _incise_verbs(d: _Doc, verbs=frozenset()) -> set[int]:
+    """Verbs in incise position after a closed quote: `« … », [aux] VERB subject`; after a few
+    unquoted words completing the quote, only a reporting verb (`verbs`)."""
     found = set()
     d.after_quote = set()  # verbs right after a quote and a comma: _inverted_subject_follows reads further there
+    d.after_completed_quote = set()  # … or after a few unquoted words that complete the quote
     for q in d.spans:
         if not q.closed or q.end >= len(d.text):
             continue
@@ -315,6 +320,7 @@ def _incise_verbs(d: _Doc) -> set[int]:
             k += 1
         if k >= d.n:
             continue
+        completed = False
         if d.t["text"][k] != ",":  # no comma: an unmistakable inversion, "« … » a t-il lancé", or a quote
             # that opens its sentence, followed by a verb group ("« … » avait affirmé … la députée de Paris")
             opens = not WORD_RE.search(d.text[max(d.text.rfind("\n", 0, q.start) + 1,
@@ -322,8 +328,16 @@ def _incise_verbs(d: _Doc) -> set[int]:
             if not (any(re.fullmatch(CLITIC_SUBJECT, d.norm[j]) or re.search(CLITIC_SUBJECT + "$", d.norm[j])
                         for j in range(k, min(d.n, k + 3))) or opens and d.t["pos"][k] in ("AUX", "VERB")
                     and d.t["text"][k][:1].islower()):
-                continue
-            k -= 1
+                # '« … » aux incendies, a estimé Ralph Goodale': a few unquoted words complete the quote
+                # before the incise
+                stop = next((j for j in range(k, min(d.n, k + 7)) if d.t["text"][j] in PUNCTUATION_STOPS
+                             or d.t["text"][j][:1] in OPENERS + CLOSERS + STRAIGHT), None)
+                if stop is None or stop == k or d.t["text"][stop] != "," or any(
+                        d.t["pos"][j] in ("VERB", "AUX") for j in range(k, stop)):
+                    continue
+                k, completed = stop, True
+            else:
+                k -= 1
         v = k + 1
         while v < d.n and v < k + 6 and (d.t["pos"][v] in ("AUX", "ADV") or d.norm[v] in ("s'", "se", "t", "-t")
                                          or d.norm[v] in WEEKDAYS and d.t["pos"][v] != "NUM"
@@ -333,7 +347,11 @@ def _incise_verbs(d: _Doc) -> set[int]:
             continue
         if "VerbForm=Inf" in d.t["morph"][v] or not d.t["text"][v][:1].islower():
             continue
+        if completed and not (d.lemma[v] in verbs or guess_verb_lemma(d.t["text"][v], verbs)):
+            continue  # '« … » un paquet de feuilles, engouffre-t-il': not speech
         d.after_quote.add(v)
+        if completed:
+            d.after_completed_quote.add(v)
         if _inverted_subject_follows(d, v):
             found.add(v)
     return found
@@ -486,7 +504,8 @@ def _content_of_verb(d: _Doc, v: int) -> tuple[str, int, int] | None:
         return None
     if any(d.t["dep"][k] in SUBJECT_DEPS and k < first and not _inside_quote(d, k) and (d.t["pos"][k] in ("NOUN", "PROPN") or (
                d.t["pos"][k] == "PRON" and d.norm[k] in ("un", "une", "l'un", "l'une")))
-           and not any(d.t["pos"][j] in ("VERB", "AUX") for j in range(k + 1, first)) for k in d.children.get(v, [])):
+           and not any(d.t["pos"][j] in ("VERB", "AUX") for j in range(k + 1, first)) for k in d.children.get(v, [])) \
+            and v not in getattr(d, "after_completed_quote", ()):
         return None  # "l'un de leurs avocats, Olivier Morice, a salué des condamnations": the comma closes an apposition
     if first > 0 and d.t["text"][first - 1] in (",", "»", "”", '"', "“", "«"):
         end = first - 1

@@ -417,6 +417,10 @@ def test_speakers_of_unseen_article_patterns(tmp_path, title, body, expected):
      "d'\"interdire leur retour en France\".", [("Pierre Lenoir", False), ("Claire Morel", False)]),
     ("Titre de test", "\"Nous serons vigilants\", a déclaré le président Emmanuel Macron.\n\nLes rassemblements sont "
      "interdits jusqu'à lundi, selon l'arrêté préfectoral publié mardi.", [("Emmanuel Macron", False), (None, True)]),
+    ("Titre de test", "Le restaurant a rouvert samedi.\n\n\"Nous avons placé les tables à deux mètres\" les unes des "
+     "autres, témoigne Pierre Lenoir, propriétaire du restaurant.", [("Pierre Lenoir", False)]),
+    ("Titre de test", "L'incendie progresse.\n\nDes foyers sont hors de contrôle et \"la situation reste dangereuse\" en "
+     "raison des vents, a relevé samedi Marc Dupuy, ministre de la Sécurité publique.", [("Marc Dupuy", False)]),
 ])
 def test_speakers_of_patterns_from_the_session_7_control(tmp_path, title, body, expected):
     """Patterns of dev15 (the session-7 control, opened in session 8), written afresh; each fails with the
@@ -424,7 +428,8 @@ def test_speakers_of_patterns_from_the_session_7_control(tmp_path, title, body, 
     l'enregistrement"), a name before "n'a …" is a subject, "un peu plus tôt" is no subject, "X, pour
     qui « … »" is X, a name set off by commas before the quote is the apposition of "Pour le président …",
     a name closing a long subject phrase speaks the quoted complement of its verb ("La sénatrice … Claire Morel
-    a demandé d'« … »"), a document with no author named ("selon l'arrêté préfectoral") is no one named before."""
+    a demandé d'« … »"), a document with no author named ("selon l'arrêté préfectoral") is no one named before,
+    an incise after a few unquoted words that complete the quote ("« … » les unes des autres, témoigne X")."""
     quotes = quotes_of(tmp_path, body, title)
     assert [(s if isinstance(s, str) else None, bool(a)) for s, a in zip(quotes.speaker, quotes.anonymous)] == expected, \
         quotes[["text", "speaker_text", "speaker", "cue"]]
