@@ -188,7 +188,9 @@ def _inner_incise(d: "_Doc", q: QuoteSpan, verbs) -> tuple[int, int] | None:
                 if stop is not None and d.end_char(stop) <= hi:
                     clitic = any(re.search(CLITIC_SUBJECT + "$", d.norm[j]) for j in range(k + 1, v + 3))
                     named = any(m.get("type") == "PER" and m.get("kind") in ("name", "title")
-                                for m in d.mention_covering(d.end_char(v), d.t["start_char"][stop]))
+                                for m in d.mention_covering(d.end_char(v), d.t["start_char"][stop])) or (
+                        d.norm[v + 1] in ("le", "la", "l'") and _head_noun(d, *_np_range(d, v + 1)) in d.source_nouns)
+                    # ("« Supprimons les privilèges, scande l'élu divers droite. J'ai laissé … »")
                     if clitic or named:
                         resume = d.end_char(stop)
                         while resume < hi and d.text[resume].isspace():

@@ -421,6 +421,10 @@ def test_speakers_of_unseen_article_patterns(tmp_path, title, body, expected):
      "autres, témoigne Pierre Lenoir, propriétaire du restaurant.", [("Pierre Lenoir", False)]),
     ("Titre de test", "L'incendie progresse.\n\nDes foyers sont hors de contrôle et \"la situation reste dangereuse\" en "
      "raison des vents, a relevé samedi Marc Dupuy, ministre de la Sécurité publique.", [("Marc Dupuy", False)]),
+    ("Titre de test", "Le président de la République Emmanuel Macron a promis un effort aux maires ruraux.\n\nLe maire de la "
+     "commune, Christian Dupré, renonce à ses indemnités depuis 2008.\n\n\"Je veux être responsable, insiste le maire de "
+     "Lonlay. Et je veux qu'on me donne les compétences du quotidien.\"",
+     [("Christian Dupré", False), ("Christian Dupré", False)]),
 ])
 def test_speakers_of_patterns_from_the_session_7_control(tmp_path, title, body, expected):
     """Patterns of dev15 (the session-7 control, opened in session 8), written afresh; each fails with the
@@ -429,7 +433,8 @@ def test_speakers_of_patterns_from_the_session_7_control(tmp_path, title, body, 
     qui « … »" is X, a name set off by commas before the quote is the apposition of "Pour le président …",
     a name closing a long subject phrase speaks the quoted complement of its verb ("La sénatrice … Claire Morel
     a demandé d'« … »"), a document with no author named ("selon l'arrêté préfectoral") is no one named before,
-    an incise after a few unquoted words that complete the quote ("« … » les unes des autres, témoigne X")."""
+    an incise after a few unquoted words that complete the quote ("« … » les unes des autres, témoigne X"), an
+    incise inside the quote marks whose subject is a person noun ("« …, insiste le maire de Lonlay. … »")."""
     quotes = quotes_of(tmp_path, body, title)
     assert [(s if isinstance(s, str) else None, bool(a)) for s, a in zip(quotes.speaker, quotes.anonymous)] == expected, \
         quotes[["text", "speaker_text", "speaker", "cue"]]
