@@ -433,6 +433,8 @@ def _strip_leading_labels(raw: list[dict], art: _Article, lowercase_words: set[s
         label = m["text"][:words[at].start()].strip()
         acronym = at == 1 and first.isupper() and 2 <= len(first) <= 6 and first.isalpha()
         before = art.text[max(0, m["start_char"] - 12):m["start_char"]].split()
+        if at >= 2 and words[0].group() in GLUE_WORDS:  # "de Nice Christian Estrosi" left by a title cut off
+            before, first = [words[0].group()], words[1].group()
         glued = (bool(before) and normalise(before[-1]) in GLUE_WORDS and normalise(first) not in art.lexicon.first_names
                  and "-" not in first)
         rest = [w.group() for w in words[at + 1:]]
@@ -452,11 +454,13 @@ def _strip_leading_labels(raw: list[dict], art: _Article, lowercase_words: set[s
 GLUE_WORDS = {"de", "du", "des", "d'", "sur", "a", "au", "aux", "le", "la", "les", "l'", "en", "via"}
 
 
-def _only_a_role(m: dict, person_nouns: set[str]) -> str | None:
-    """"Premier ministre" tagged as a person's name: a role (the title step reads it), not a name."""
+def _only_a_role(m: dict, person_nouns: set[str], text: str = "") -> str | None:
+    """"Premier ministre" tagged as a person's name, or "Premier" alone before "ministre": a role (the
+    title step reads it), not a name."""
     words = [normalise(w) for w in ELISION_RE.sub("", m["text"]).split()]
+    following = normalise(text[m["end_char"]:m["end_char"] + 30]).split()[:1]
     if m["label"] in ("PER", "MISC") and words and all(w in person_nouns | TITLE_QUALIFIERS for w in words) \
-            and any(w in person_nouns for w in words):
+            and (any(w in person_nouns for w in words) or following and following[0] in person_nouns):
         return "a role word tagged as a name"
     return None
 
@@ -826,7 +830,7 @@ def _process_article(art: _Article, spacy_doc, role_matcher, lowercase: set[str]
         if split:
             candidates.extend(split)
             continue
-        reason = _noise_reason(m, art, lowercase) or _only_a_role(m, person_nouns)
+        reason = _noise_reason(m, art, lowercase) or _only_a_role(m, person_nouns, art.text)
         if reason:
             art.drop(m, reason)
             continue

@@ -943,7 +943,9 @@ def _nearest_subject_before(d: _Doc, v: int) -> tuple[int, int] | None:
     """The closest subject before a participle whose sentence has no other cue ("… à M. Poutine,
     déclarant que …": the parser may have cut the sentence at "M.")."""
     for k in range(v - 1, max(-1, v - 60), -1):
-        if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k) and d.norm[k] not in ("-t", "t"):  # "a-t-il": "-il"
+        # not "-t" of "a-t-il" (the pronoun is "-il"), nor the "qui" of a relative clause on the way
+        # ("Édouard Philippe a mis en garde les gilets jaunes, qui lancent …, leur rappelant que")
+        if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k) and d.norm[k] not in ("-t", "t", "qui"):
             return _np_range(d, k)
     return None
 

@@ -273,3 +273,12 @@ def test_a_label_of_several_words_glued_before_a_first_name_is_not_part_of_the_n
     mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
     people = mentions[(mentions.kind == "name") & (mentions.type == "PER")]
     assert people.canonical.tolist() == ["Nicolas Bay", "Eric Garcetti"], mentions[["text", "type", "canonical"]]
+
+
+def test_a_place_left_by_a_title_cut_off_is_not_part_of_the_name(tmp_path):
+    """"du Maire de Nice Christian Estrosi" tagged as one name: "Maire" is a role and "de Nice" its complement."""
+    (tmp_path / "a.txt").write_text("Titre\n\nIl était juste avant conseiller spécial du Maire de Nice Christian Estrosi.",
+                                    encoding="utf-8")
+    mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
+    people = mentions[(mentions.kind == "name") & (mentions.type == "PER")]
+    assert people.canonical.tolist() == ["Christian Estrosi"], mentions[["text", "type", "canonical"]]

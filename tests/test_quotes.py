@@ -425,6 +425,9 @@ def test_speakers_of_unseen_article_patterns(tmp_path, title, body, expected):
      "commune, Christian Dupré, renonce à ses indemnités depuis 2008.\n\n\"Je veux être responsable, insiste le maire de "
      "Lonlay. Et je veux qu'on me donne les compétences du quotidien.\"",
      [("Christian Dupré", False), ("Christian Dupré", False)]),
+    ("Titre de test", "Autrement dit, le désordre.\n\nLe Premier ministre Édouard Philippe a mis en garde mercredi les "
+     "\"gilets jaunes\", qui lancent une opération de blocage samedi, leur rappelant que \"la loi s'applique\".",
+     [("Édouard Philippe", False)]),
 ])
 def test_speakers_of_patterns_from_the_session_7_control(tmp_path, title, body, expected):
     """Patterns of dev15 (the session-7 control, opened in session 8), written afresh; each fails with the
@@ -434,7 +437,8 @@ def test_speakers_of_patterns_from_the_session_7_control(tmp_path, title, body, 
     a name closing a long subject phrase speaks the quoted complement of its verb ("La sénatrice … Claire Morel
     a demandé d'« … »"), a document with no author named ("selon l'arrêté préfectoral") is no one named before,
     an incise after a few unquoted words that complete the quote ("« … » les unes des autres, témoigne X"), an
-    incise inside the quote marks whose subject is a person noun ("« …, insiste le maire de Lonlay. … »")."""
+    incise inside the quote marks whose subject is a person noun ("« …, insiste le maire de Lonlay. … »"), a
+    participle after a relative clause speaks for the main subject, and "Premier" before "ministre" is no person."""
     quotes = quotes_of(tmp_path, body, title)
     assert [(s if isinstance(s, str) else None, bool(a)) for s, a in zip(quotes.speaker, quotes.anonymous)] == expected, \
         quotes[["text", "speaker_text", "speaker", "cue"]]
