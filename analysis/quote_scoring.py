@@ -112,7 +112,7 @@ REAL_ARTICLE_GOLD = {
                       "quotes_corpus_dev5.csv", "quotes_corpus_dev6.csv", "quotes_corpus_dev7.csv", "quotes_corpus_dev8.csv",
                       "quotes_corpus_dev9.csv", "quotes_corpus_dev10.csv", "quotes_corpus_dev11.csv",
                       "quotes_corpus_dev12.csv", "quotes_corpus_dev13.csv", "quotes_corpus_dev14.csv",
-                      "quotes_corpus_dev15.csv"),
+                      "quotes_corpus_dev15.csv", "quotes_corpus_dev16.csv"),
     "contrôle": ("quotes_corpus_heldout.csv",),
 }
 
