@@ -622,7 +622,20 @@ def _title_mentions(art: _Article, doc, role_matcher) -> list[dict]:
             det -= 1  # "le Premier ministre", "l'ancien président"
         det = det if det >= 0 and T["pos"][det] == "DET" else None
         person = None
-        if end < len(T["text"]) and end in name_at:  # "le président russe Vladimir Poutine"
+        missed = next((i for i in range(head + 1, end - 1) if T["text"][i][:1].isupper()
+                       and normalise(T["text"][i]) in art.lexicon.first_names
+                       and key_of(f"{T['text'][i - 1]} {T['text'][i]}") not in art.lexicon.aliases  # not "Maison Blanche"
+                       and all(T["text"][j][:1].isupper() or normalise(T["text"][j]) in SURNAME_PARTICLES
+                               for j in range(i + 1, end))), None)
+        if missed is not None:  # "le ministre de l'Economie Bruno Le Maire", the name untagged by the model
+            start, stop = int(T["start_char"][missed]), int(T["start_char"][end - 1]) + len(T["text"][end - 1])
+            person = _found_name(art, missed, start, stop)
+            _resolve_name(person, art, list(dict.fromkeys(list(art.lexicon.persons) + [m["canonical"] for m in art.mentions
+                                                                                         if m["type"] == "PER"])))
+            person.update(kind="name", is_subject=False)
+            art.mentions.append(person)
+            end = missed
+        elif end < len(T["text"]) and end in name_at:  # "le président russe Vladimir Poutine"
             person = name_at[end]
         elif (end + 1 < len(T["text"]) and T["text"][end] == "," and end + 1 in name_at  # "…, Jena Psaki"
               and not _after_preposition(T, det if det is not None else head)):  # not "Au sujet du président, X critique"

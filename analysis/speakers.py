@@ -143,6 +143,13 @@ class _Speakers:
             gender = "m" if word == "celui" else "f"
             found = self._antecedent(start, person=True, gender=gender, speaker_first=True, reach=1) or self._latest_person(start, gender)
             return {**(found or {"speaker": None, "anonymous": True, "side": "UNKNOWN"}), "speaker_text": text}
+        if re.fullmatch(r"(?:Le|La|Les) [A-ZÀ-Ý][\w-]+", text) and start > 0 and not d.text[:start].rstrip().endswith(
+                (".", "!", "?", "»", '"', ":")) and d.text[start - 1] != "\n":
+            # "Le Maire" mid-sentence, capitalised, is a surname ("Bruno Le Maire"), not the role "le maire"
+            bearer = next((m for m in reversed(d.mentions) if m.get("type") == "PER" and m.get("kind") == "name"
+                           and isinstance(m.get("canonical"), str) and m["canonical"].endswith(" " + text)), None)
+            if bearer is not None:
+                return {**self._as_speaker(bearer), "speaker_text": text}
         named = self._apposed_name(lo, hi)
         if named:
             if d.t["pos"][lo] == "DET":  # "le vice-président du tribunal, Fabrice Castoldi": a man
