@@ -856,8 +856,14 @@ def _name_before(d: _Doc, v: int) -> tuple[int, int] | None:
             k -= 1
     k -= 1
     if k > 0 and d.t["text"][k] == ",":
+        # over a relative clause between commas, commas and verbs inside it too ("Preet Bharara, qui avait été
+        # renvoyé …, comme le lui demandait M. Trump, s'est interrogé"), else over an apposition with no verb
+        relative = next((j for j in range(k - 1, max(-1, k - 40), -1) if d.t["text"][j] in (".", ":", ";")
+                         or d.t["text"][j] == "," and d.norm[j + 1] == "qui"), None)
         opening = next((j for j in range(k - 1, max(-1, k - 20), -1) if d.t["text"][j] in (",", ".", ":", ";")), None)
-        if opening is None or d.t["text"][opening] != "," or any(d.t["pos"][j] == "VERB" for j in range(opening, k)):
+        if relative is not None and d.t["text"][relative] == ",":
+            opening = relative
+        elif opening is None or d.t["text"][opening] != "," or any(d.t["pos"][j] == "VERB" for j in range(opening, k)):
             return None
         k = opening - 1
     if k < 0:
@@ -1330,6 +1336,12 @@ def _subject_before_colon(d: _Doc, q: QuoteSpan) -> tuple[str | None, tuple[int,
     for k in range(s_lo, colon - 1):
         if d.norm[k] in ("selon", "d'apres") and not _inside_quote(d, k) and d.t["pos"][k + 1] != "PUNCT":
             return "selon", _np_range(d, k + 1)
+    # the subject of the last verb before the colon, with the cue rules' subject search ("Preet Bharara, qui
+    # avait été renvoyé … comme le lui demandait M. Trump, s'est interrogé sur Twitter : « … »")
+    verb = next((k for k in range(colon - 1, s_lo - 1, -1) if d.t["pos"][k] == "VERB" and d.t["text"][k][:1].islower()
+                 and not _inside_quote(d, k)), None)  # (not "sur Twitter", tagged VERB)
+    if verb is not None and (named := _name_before(d, verb)) is not None:
+        return ":", named
     for k in range(colon - 1, s_lo - 1, -1):
         if d.t["dep"][k] in SUBJECT_DEPS and not _inside_quote(d, k) and d.t["head"][k] < colon + 1:
             return ":", _relative_antecedent(d, _np_range(d, k))

@@ -432,6 +432,9 @@ def test_speakers_of_unseen_article_patterns(tmp_path, title, body, expected):
      "soir au Figaro le ministre de l'Economie Bruno Le Maire, qui attend des engagements.\n\nBruno Le Maire a également "
      "déclaré que la France souhaite un report des règles budgétaires.",
      [("Michel Py", False), ("Bruno Le Maire", False), ("Bruno Le Maire", False)]),
+    ("Titre de test", "Le ministre a limogé le procureur vendredi.\n\nLe prédécesseur du procureur, Paul Martin, qui avait "
+     "été renvoyé après avoir refusé de partir comme le lui demandait M. Durand, s'est interrogé sur Twitter: \"Pourquoi "
+     "se débarrasser d'un procureur un vendredi soir ?\"", [("Paul Martin", False)]),
 ])
 def test_speakers_of_patterns_from_the_session_7_control(tmp_path, title, body, expected):
     """Patterns of dev15 (the session-7 control, opened in session 8), written afresh; each fails with the
@@ -444,7 +447,8 @@ def test_speakers_of_patterns_from_the_session_7_control(tmp_path, title, body, 
     incise inside the quote marks whose subject is a person noun ("« …, insiste le maire de Lonlay. … »"), a
     participle after a relative clause speaks for the main subject, "Premier" before "ministre" is no person, a
     name the model missed at the end of a role ("le ministre de l'Economie Bruno Le Maire") is that person, and
-    "Le Maire" capitalised mid-sentence is his surname, not the role "le maire"."""
+    "Le Maire" capitalised mid-sentence is his surname, not the role "le maire", and a relative clause between
+    the subject and its verb is skipped ("Paul Martin, qui … comme le lui demandait M. Durand, s'est interrogé : « … »")."""
     quotes = quotes_of(tmp_path, body, title)
     assert [(s if isinstance(s, str) else None, bool(a)) for s, a in zip(quotes.speaker, quotes.anonymous)] == expected, \
         quotes[["text", "speaker_text", "speaker", "cue"]]
