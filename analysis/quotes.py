@@ -654,10 +654,12 @@ def _relative_antecedent(d: _Doc, rng: tuple[int, int] | None) -> tuple[int, int
     k = rng[0] - 1
     if k >= 0 and d.t["text"][k] == ",":
         k -= 1
-    for j in range(k, max(-1, k - 5), -1):  # a name a few words back, over ", 35 ans,"
+    # a name a few words back, over ", 35 ans,"; further back only the name an apposition follows
+    # ("Maryanne Trump Barry, ex-juge fédérale de 83 ans, qui a jugé")
+    for j in range(k, max(-1, k - 14), -1):
         names = [m for m in d.mention_covering(d.t["start_char"][j], d.end_char(j))
                  if m.get("kind") == "name" and (m.get("type") in ("PER", "ORG") or _looks_like_a_name(m["text"]))]
-        if names:
+        if names and (j > k - 5 or j + 1 < d.n and d.t["text"][j + 1] == ","):
             return d.token_at(names[0]["start_char"]), j
         if d.t["text"][j] in (".", ":", ";") or d.t["pos"][j] == "VERB":
             break
@@ -733,7 +735,9 @@ def _subject_phrase(d: _Doc, v: int, how: str) -> tuple[int, int] | None:
                 circumstance = any(d.norm[k] in ("lors", "sur", "dans", "pendant", "devant", "apres", "avant", "avec",
                                                  "chez", "pour", "par", "selon") for k in range(v + 1, lo))
                 if not any(d.t["pos"][k] == "DET" for k in range(v + 1, lo)) or not clitic and not circumstance and (
-                        d.t["pos"][lo - 1] in ("NOUN", "PROPN", "ADJ") and d.norm[lo - 1] not in PREPOSITION_WORDS):
+                        d.t["pos"][lo - 1] in ("NOUN", "PROPN", "ADJ") and d.norm[lo - 1] not in PREPOSITION_WORDS
+                        and not (d.lemma[lo - 1] in getattr(d, "institution_nouns", ()) and d.t["text"][lo - 1].islower()
+                                 and d.t["pos"][lo - 2] == "DET")):  # not "l'université George Washington"
                     return lo, d.token_at(m["end_char"] - 1)
         for k in list(range(v + 1, min(s_hi, v + 4) + 1)) + list(range(max(0, v - 2), v)):
             word = d.norm[k].lstrip("-").removeprefix("t-")
@@ -1163,6 +1167,7 @@ def extract_quotes(d: _Doc, verbs: dict[str, str], gender: dict[str, str], parag
     what the reader has just read.
     """
     speakers = _Speakers(d, gender, institution_nouns, governments, name_gender, nations)
+    d.institution_nouns = institution_nouns
     d.para_starts = [a for a, _ in paragraphs]
     spans = _split_inner_incises(d, find_quote_spans(d.text, paragraphs), verbs)
     d.spans = spans

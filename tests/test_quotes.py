@@ -435,6 +435,10 @@ def test_speakers_of_unseen_article_patterns(tmp_path, title, body, expected):
     ("Titre de test", "Le ministre a limogé le procureur vendredi.\n\nLe prédécesseur du procureur, Paul Martin, qui avait "
      "été renvoyé après avoir refusé de partir comme le lui demandait M. Durand, s'est interrogé sur Twitter: \"Pourquoi "
      "se débarrasser d'un procureur un vendredi soir ?\"", [("Paul Martin", False)]),
+    ("Titre de test", "Le président a réuni ses proches.\n\nPas plus que sa soeur, Marie Durand, ex-juge fédérale de 83 "
+     "ans, qui a jugé le président \"cruel\" et \"menteur\" dans des enregistrements.", [("Marie Durand", False)]),
+    ("Titre de test", "Le ministre a limogé le procureur.\n\n\"Cette annonce est une erreur sérieuse\", a déclaré à l'AFP "
+     "le professeur à l'université George Washington.", [(None, True)]),
 ])
 def test_speakers_of_patterns_from_the_session_7_control(tmp_path, title, body, expected):
     """Patterns of dev15 (the session-7 control, opened in session 8), written afresh; each fails with the
@@ -448,7 +452,9 @@ def test_speakers_of_patterns_from_the_session_7_control(tmp_path, title, body, 
     participle after a relative clause speaks for the main subject, "Premier" before "ministre" is no person, a
     name the model missed at the end of a role ("le ministre de l'Economie Bruno Le Maire") is that person, and
     "Le Maire" capitalised mid-sentence is his surname, not the role "le maire", and a relative clause between
-    the subject and its verb is skipped ("Paul Martin, qui … comme le lui demandait M. Durand, s'est interrogé : « … »")."""
+    the subject and its verb is skipped ("Paul Martin, qui … comme le lui demandait M. Durand, s'est interrogé : « … »"),
+    a relative "qui" after an apposition is the name before it ("Marie Durand, ex-juge … de 83 ans, qui a jugé"),
+    and a name after "l'université" is the university's, not the speaker's."""
     quotes = quotes_of(tmp_path, body, title)
     assert [(s if isinstance(s, str) else None, bool(a)) for s, a in zip(quotes.speaker, quotes.anonymous)] == expected, \
         quotes[["text", "speaker_text", "speaker", "cue"]]
