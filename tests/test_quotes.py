@@ -12,7 +12,7 @@ from analysis.quotes import find_quote_spans
 from conftest import PROJECT, need_shared_corpus
 
 GOLD = PROJECT / "tests" / "gold"
-CONTROL_F1_FLOOR, CONTROL_SPEAKER_FLOOR = 0.88, 0.52  # set from the control set's first blind measurement (session 7: 0.928, 0.571)
+CONTROL_F1_FLOOR, CONTROL_SPEAKER_FLOOR = 0.86, 0.74  # set from the control set's first blind measurement (session 8: 0.897, 0.785)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_real_articles_development_set(real_scores):
     scores = real_scores["développement"]
     assert scores["f1"] >= 0.85, scores
     assert scores["direct recall"] >= 0.85, scores
-    assert scores["speaker accuracy"] >= 0.80, scores  # 0.832 at the end of session 7 (dev11-dev14 joined at 0.55, 0.77, 0.66, 0.65)
+    assert scores["speaker accuracy"] >= 0.81, scores  # 0.838 at the end of session 8 (dev15, dev16 joined at 0.67, 0.73)
 
 
 @pytest.mark.slow
@@ -52,7 +52,7 @@ def test_real_articles_control_set(real_scores):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="the issue's target of 0.85 speaker accuracy on real articles is not reached "
-                   "(development 0.83; on new articles 0.26-0.77 blind, control 0.57; two human annotators agree at 0.99): see tests/gold/README.md")
+                   "(development 0.84; on new articles 0.26-0.79 blind, control 0.79, dev16 0.73; two human annotators agree at 0.99): see tests/gold/README.md")
 def test_real_articles_speaker_accuracy_target(real_scores):
     assert all(s["speaker accuracy"] >= 0.85 for s in real_scores.values()), real_scores
 
