@@ -521,27 +521,18 @@ def _resolve_name(m: dict, art: _Article, known_people: list[str]) -> None:
             for other in bearers:
                 other.update(type="PER", label="PER", side=_side_of(other["canonical"], art))
         # two people of that name ("Marine" and "Jean-Marie Le Pen"): the one named last before it
-        before = [other for other in bearers if other["start_char"] < m["start_char"]]
         if bearers:
-            other = max(before, key=lambda o: o["start_char"]) if before else bearers[0]
+            other = _named_last_before(bearers, m["start_char"])
             m.update(canonical=other["canonical"], type="PER", side=other["side"], method="surname")
             art.links.append({"doc_id": art.doc_id, "text": m["text"], "canonical": other["canonical"],
                               "method": "surname", "score": 100.0})
             return
-    # A body's first word alone ("la Ligue", "la Marine") is the longer body of the same article that
-    # starts with it and goes on in lower case ("Marine nationale", "Ligue des …"; of two, the one named
-    # last). Not an acronym or a brand: "LR" is not "LR de Nice", nor "Ferrari" a Ferrari model.
-    if m["label"] == "ORG" and " " not in key and not m["text"].isupper():
-        bodies = [other for other in art.mentions if other.get("type") == "ORG"
-                  and len(words := (other["canonical"] or "").split()) > 1 and key_of(words[0]) == key
-                  and words[1][0].islower() and words[1].replace("'", "").replace("’", "").isalpha()]
-        before = [other for other in bodies if other["start_char"] < m["start_char"]]
-        if bodies:
-            other = max(before, key=lambda o: o["start_char"]) if before else bodies[0]
-            m.update(canonical=other["canonical"], type="ORG", side=other["side"], method="short name")
-            art.links.append({"doc_id": art.doc_id, "text": m["text"], "canonical": other["canonical"],
-                              "method": "short name", "score": 100.0})
-            return
+    if m["label"] == "ORG" and " " not in key and not m["text"].isupper() and (bodies := _bodies_starting_with(key, art)):
+        other = _named_last_before(bodies, m["start_char"])
+        m.update(canonical=other["canonical"], type="ORG", side=other["side"], method="short name")
+        art.links.append({"doc_id": art.doc_id, "text": m["text"], "canonical": other["canonical"],
+                          "method": "short name", "score": 100.0})
+        return
     # Close misspelling of a known person (alias table, or a full name of this article).
     if m["label"] == "PER" and known_people:
         keys = [key_of(p) for p in known_people]
@@ -568,6 +559,20 @@ def _resolve_name(m: dict, art: _Article, known_people: list[str]) -> None:
     canonical = " ".join(words) or text
     side = _side_from_cues(m, art) if m["label"] != "PER" else None
     m.update(canonical=canonical, type=m["label"], side=side or "UNKNOWN", method="cue" if side else "raw")
+
+
+def _named_last_before(mentions: list[dict], at: int) -> dict:
+    """Of several mentions an ambiguous short form may stand for, the one named last before it (else the first)."""
+    before = [m for m in mentions if m["start_char"] < at]
+    return max(before, key=lambda m: m["start_char"]) if before else mentions[0]
+
+
+def _bodies_starting_with(key: str, art: _Article) -> list[dict]:
+    """A body's first word alone ("la Ligue", "la Marine") stands for the longer body of the article that
+    starts with it and goes on in lower case ("Marine nationale", "Ligue des …"). Not for an acronym or a
+    brand, which the caller excludes: "LR" is not "LR de Nice", nor "Ferrari" a Ferrari model."""
+    return [m for m in art.mentions if m.get("type") == "ORG" and len(words := (m["canonical"] or "").split()) > 1
+            and key_of(words[0]) == key and words[1][0].islower() and words[1].replace("'", "").replace("’", "").isalpha()]
 
 
 def _side_of(canonical: str, art: _Article) -> str:
@@ -622,11 +627,7 @@ def _title_mentions(art: _Article, doc, role_matcher) -> list[dict]:
             det -= 1  # "le Premier ministre", "l'ancien président"
         det = det if det >= 0 and T["pos"][det] == "DET" else None
         person = None
-        missed = next((i for i in range(head + 1, end - 1) if T["text"][i][:1].isupper()
-                       and normalise(T["text"][i]) in art.lexicon.first_names
-                       and key_of(f"{T['text'][i - 1]} {T['text'][i]}") not in art.lexicon.aliases  # not "Maison Blanche"
-                       and all(T["text"][j][:1].isupper() or normalise(T["text"][j]) in SURNAME_PARTICLES
-                               for j in range(i + 1, end))), None)
+        missed = _untagged_name_ending(art, head, end)
         if missed is not None:  # "le ministre de l'Economie Bruno Le Maire", the name untagged by the model
             start, stop = int(T["start_char"][missed]), int(T["start_char"][end - 1]) + len(T["text"][end - 1])
             person = _found_name(art, missed, start, stop)
@@ -660,6 +661,18 @@ def _title_mentions(art: _Article, doc, role_matcher) -> list[dict]:
                       "end_char": stop, "label": "PER", "kind": "title", "role": role, "side": side or None,
                       "full_role": full})
     return found
+
+
+def _untagged_name_ending(art: _Article, head: int, end: int) -> int | None:
+    """The first token of a person's name that ends a role phrase (tokens head..end-1) untagged by the
+    model: a known first name, then capitalised words or particles ("… de l'Economie Bruno Le Maire");
+    not a known name such as "Maison Blanche"."""
+    T = art.tok
+    return next((i for i in range(head + 1, end - 1) if T["text"][i][:1].isupper()
+                 and normalise(T["text"][i]) in art.lexicon.first_names
+                 and key_of(f"{T['text'][i - 1]} {T['text'][i]}") not in art.lexicon.aliases
+                 and all(T["text"][j][:1].isupper() or normalise(T["text"][j]) in SURNAME_PARTICLES for j in range(i + 1, end))),
+                None)
 
 
 def other_role(mine: set[str], theirs: set[str]) -> bool:
