@@ -17,6 +17,10 @@ from .quote_grammar import (CLOSERS, DOCUMENT_NOUNS, INDEFINITE_DETERMINERS, IND
                             _full_stops_between, _head_noun, _inside_quote, _introduces_someone_new, _lemma_cue,
                             _looks_like_a_name, _name_of, _named_as_subject, _named_at, _np_range, _sentence_range, _who)
 
+# Words that date a role rather than tell it apart: "l'ancienne ministre" may be "la ministre de l'Éducation".
+TIME_QUALIFIERS = {"ancien", "ancienne", "ex", "nouveau", "nouvelle", "futur", "future", "actuel", "actuelle"}
+
+
 class _Speakers:
     """Turns a speaker noun phrase into (speaker, anonymous, side), remembering who spoke last."""
 
@@ -217,6 +221,10 @@ class _Speakers:
         if title is not None and d.norm[lo] in ("le", "la", "l'") and not one_of_several and head_lemma not in PROXY_NOUNS:
             holder = (self._title_holder(lo, start, head_lemma, hi) or self._described_anywhere(lo, hi)
                       or self._recent_person(start, _det_gender(d, lo), head_lemma, lo, hi)
+                      # "la ministre de l'Éducation" after "son ancienne ministre Najat Vallaud-Belkacem" (not
+                      # "le ministre de la Santé" after "le Premier ministre Scott Morrison")
+                      or (described := self._described(head_lemma, start, kinds=("PER",), gender=_det_gender(d, lo)))
+                      and not self._other_role(described["speaker"], head_lemma, lo, hi) and described
                       or self._salient_person(start, _det_gender(d, lo), head_lemma, lo, hi))
             if holder:  # "a détaillé le ministre de l'Education nationale" after Jean-Michel Blanquer spoke
                 return {**holder, "speaker_text": text}
@@ -316,7 +324,8 @@ class _Speakers:
         """The content words of a role phrase besides its noun: {"premier", "australien"} for "le
         Premier ministre australien", {"sante"} for "le ministre de la Santé"."""
         d = self.d
-        return {d.lemma[j] for j in range(lo, hi + 1) if d.t["pos"][j] in ("NOUN", "ADJ", "PROPN") and d.lemma[j] != noun}
+        return {d.lemma[j] for j in range(lo, hi + 1) if d.t["pos"][j] in ("NOUN", "ADJ", "PROPN") and d.lemma[j] != noun
+                and d.lemma[j] not in TIME_QUALIFIERS}  # "son ancienne ministre X" may be "la ministre de l'Éducation"
 
     def _other_role(self, person: str, noun: str | None, lo: int, hi: int | None) -> bool:
         """Does the article give this person a different role with the same noun ("le Premier ministre
