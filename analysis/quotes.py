@@ -306,6 +306,7 @@ def _after_auxiliary(d: _Doc, i: int) -> bool:
 
 
 PUNCTUATION_STOPS = (",", ".", ";", ":", "!", "?", "(", ")")
+AGE_WORDS = {"ans", "an"}  # "de 77 ans": an age inside a description
 
 
 def _incise_verbs(d: _Doc, verbs=frozenset()) -> set[int]:
@@ -902,8 +903,11 @@ def _np_before(d: _Doc, v: int) -> tuple[int, int] | None:
         return None
     lo = k
     while lo > s_lo and (d.t["pos"][lo - 1] in ("DET", "ADJ", "NOUN", "PROPN", "ADP", "PRON")
+                         or d.t["pos"][lo - 1] == "NUM" and d.norm[lo] in AGE_WORDS  # "l'écrivain de 77 ans"
+                         or lo >= 2 and d.t["start_char"][lo - 1] == d.end_char(lo - 2)  # "écrivain-reporter", cut at "-"
+                         and (d.t["text"][lo - 1] == "-" or d.t["text"][lo - 2] == "-")
                          or d.t["text"][lo - 1] in CLOSERS + OPENERS + STRAIGHT) and d.t["text"][lo - 1] not in (",", ":"):
-        if d.t["pos"][lo - 1] == "PRON" and d.norm[lo - 1] not in ("d'", "l'un", "l'une"):
+        if d.t["pos"][lo - 1] == "PRON" and d.norm[lo - 1] not in ("d'", "l'un", "l'une", "-"):
             break
         lo -= 1
     while lo < k and (d.t["pos"][lo] == "ADP" and d.norm[lo] not in ("d'", "des") or d.t["text"][lo] in CLOSERS + OPENERS + STRAIGHT):

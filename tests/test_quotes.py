@@ -444,6 +444,9 @@ def test_speakers_of_unseen_article_patterns(tmp_path, title, body, expected):
      "du collectif.\n\n\"Il y a des centaines d'élus qui s'engagent\", a-t-il lancé aux militants.\n\nLa gauche, \"ce "
      "sont des utopies concrètes\", a-t-il déclaré.\n\nA ses côtés, la ministre de l'Éducation s'est dite "
      "\"viscéralement de gauche\".", [("Paul Lenoir", False)] * 3 + [("Claire Morel", False)]),
+    ("Titre de test", "Le journaliste Bob Dupont publie un nouveau livre sur la Maison Blanche.\n\nDernier coup d'éclat: dans "
+     "son livre, l'écrivain-reporter de 77 ans révèle que le président lui a confié être conscient du danger.",
+     [("Bob Dupont", False)]),
 ])
 def test_speakers_of_patterns_from_the_session_7_control(tmp_path, title, body, expected):
     """Patterns of dev15 (the session-7 control, opened in session 8), written afresh; each fails with the
@@ -460,7 +463,8 @@ def test_speakers_of_patterns_from_the_session_7_control(tmp_path, title, body, 
     the subject and its verb is skipped ("Paul Martin, qui … comme le lui demandait M. Durand, s'est interrogé : « … »"),
     a relative "qui" after an apposition is the name before it ("Marie Durand, ex-juge … de 83 ans, qui a jugé"),
     a name after "l'université" is the university's, not the speaker's, and a role far from any name is the one
-    person the article called by that noun ("son ancienne ministre Claire Morel" … "la ministre de l'Éducation")."""
+    person the article called by that noun ("son ancienne ministre Claire Morel" … "la ministre de l'Éducation"), and
+    a description cut by the model at its hyphen and its age is one phrase ("l'écrivain-reporter de 77 ans", not "ans")."""
     quotes = quotes_of(tmp_path, body, title)
     assert [(s if isinstance(s, str) else None, bool(a)) for s, a in zip(quotes.speaker, quotes.anonymous)] == expected, \
         quotes[["text", "speaker_text", "speaker", "cue"]]
