@@ -331,8 +331,8 @@ def _frequent_full_names(raw_mentions: pd.DataFrame, first_names: dict[str, str]
     misses her. Only a known first name (data/first_names.csv) and capitalised words or particles,
     so that no title ("Président de la République") or common phrase is imposed."""
     texts = raw_mentions["text"].str.strip()
-    multi = raw_mentions[texts.str.contains(" ")]
-    counts = multi.groupby([multi["text"].str.strip(), "label"]).size().unstack(fill_value=0)
+    multi = texts.str.contains(" ")
+    counts = raw_mentions[multi].groupby([texts[multi], "label"]).size().unstack(fill_value=0)
     if "PER" not in counts:
         return {}
     share = counts["PER"] / counts.sum(axis=1)
@@ -512,8 +512,8 @@ def _resolve_name(m: dict, art: _Article, known_people: list[str]) -> None:
             return bool(parts[0]) and (surname in (parts[1], _without_particles(parts[1])) or other_key.endswith(" " + surname))
 
         bearers = [other for other in art.mentions if other.get("type") == "PER" and bears_it(other)]
-        honorific = normalise(m["text"].split()[0]) in HONORIFICS or (
-            art.text[:m["start_char"]].split()[-1:] and normalise(art.text[:m["start_char"]].split()[-1]) in HONORIFICS)
+        word_before = art.text[max(0, m["start_char"] - 12):m["start_char"]].split()[-1:]
+        honorific = any(normalise(w) in HONORIFICS for w in m["text"].split()[:1] + word_before)
         if not bearers and honorific:
             # "M. Haris" makes "Danial Haris", tagged as a place, a person
             bearers = [other for other in art.mentions if other.get("kind") == "name" and other.get("method") == "raw"

@@ -143,9 +143,7 @@ def real_article_gold(files, corpus_path=None) -> pd.DataFrame:
     """The rows of hand-annotated real-article files, with `text` cut from the shared corpus by their offsets."""
     import json
 
-    from .cache import PROJECT_ROOT
-
-    paths = [PROJECT_ROOT / "tests" / "gold" / name for name in files]
+    paths = _gold_paths(files)
     gold = pd.concat([read_gold(path) for path in paths], ignore_index=True)
     gold.attrs["articles"] = sorted(set(gold["doc_id"]).union(*(gold_articles(path) for path in paths)))
     wanted, texts = set(gold["doc_id"]), {}
@@ -191,12 +189,15 @@ def gold_articles(path) -> set[str]:
     return found
 
 
-def _n_articles(files) -> int:
-    """How many articles gold files cover (their rows and "# articles:" lines), without reading the corpus."""
+def _gold_paths(files) -> list:
     from .cache import PROJECT_ROOT
 
-    paths = [PROJECT_ROOT / "tests" / "gold" / name for name in files]
-    return len(set().union(*(gold_articles(path) | set(read_gold(path)["doc_id"]) for path in paths)))
+    return [PROJECT_ROOT / "tests" / "gold" / name for name in files]
+
+
+def _n_articles(files) -> int:
+    """How many articles gold files cover (their rows and "# articles:" lines), without reading the corpus."""
+    return len(set().union(*(gold_articles(path) | set(read_gold(path)["doc_id"]) for path in _gold_paths(files))))
 
 
 def measured_quality() -> pd.DataFrame:
