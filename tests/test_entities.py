@@ -12,6 +12,12 @@ from conftest import PROJECT
 GOLD = PROJECT / "tests" / "gold" / "entities_seeds.csv"
 
 
+def corpus_of(tmp_path, text: str):
+    """One article written as a.txt, loaded with its own cache."""
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    return load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False)
+
+
 def read_gold(path=GOLD) -> pd.DataFrame:
     from analysis.datafiles import read_commented_csv
 
@@ -99,12 +105,10 @@ def test_pronoun_after_a_caption_goes_to_the_speaker_before_it(seeds_corpus):
 
 
 def test_a_new_corpus_works_without_editing_the_tables(tmp_path):
-    (tmp_path / "a.txt").write_text(
+    corpus = corpus_of(tmp_path, (
         "Réforme du port\n\nMarie Durandeau, porte-parole de la mairie de Brest, a déclaré lundi que les travaux "
         "commenceraient en mai.\n\nSelon Durandeau, le chantier coûtera 12 millions d'euros. La porte-parole "
-        "a ajouté que Marie Durandaeu répondrait aux questions. Jean Kermarec, maire de Brest, n'a pas réagi.",
-        encoding="utf-8")
-    corpus = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False)
+        "a ajouté que Marie Durandaeu répondrait aux questions. Jean Kermarec, maire de Brest, n'a pas réagi."))
     people = corpus.entities[corpus.entities.type == "PER"].set_index("canonical")
     assert "Marie Durandeau" in people.index and people.at["Marie Durandeau", "side"] == "UNKNOWN"
     assert people.at["Marie Durandeau", "n_name"] == 3, people  # full name, surname, misspelling
@@ -173,40 +177,35 @@ def test_a_full_name_tagged_once_is_that_person_everywhere(tmp_path):
     """The small model often misses "Marine" before "Le Pen": a capitalised proper noun glued to a
     person's name is its first name, the full name found once counts wherever it is written again,
     and "Mme Le Pen" (a particle surname) links to it."""
-    (tmp_path / "a.txt").write_text(
+    mentions = corpus_of(tmp_path, (
         "Titre\n\nDans une tribune publiée mardi, Marine Le Pen estime que l'Europe va mal.\n\n"
-        "Marine Le Pen avait réclamé samedi un référendum. Selon Mme Le Pen, le peuple doit trancher.",
-        encoding="utf-8")
-    mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
+        "Marine Le Pen avait réclamé samedi un référendum. Selon Mme Le Pen, le peuple doit trancher.")).mentions
     people = mentions[(mentions.kind == "name") & (mentions.type == "PER")]
     assert people.canonical.tolist() == ["Marine Le Pen"] * 3, people[["text", "canonical"]]
 
 
 def test_a_surname_shared_by_two_people_goes_to_the_one_named_last(tmp_path):
-    (tmp_path / "a.txt").write_text(
+    mentions = corpus_of(tmp_path, (
         "Titre\n\nJean-Marie Le Pen a fondé le parti en 1972. Sa fille Marine Le Pen le dirige depuis 2011. "
-        "Le Pen a annoncé un nouveau nom.", encoding="utf-8")
-    mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
+        "Le Pen a annoncé un nouveau nom.")).mentions
     last = mentions[(mentions.kind == "name") & (mentions.text == "Le Pen")]
     assert last.canonical.tolist() == ["Marine Le Pen"], mentions[["text", "canonical"]]
 
 
 def test_people_met_in_the_street_are_found_by_their_age(tmp_path):
     """"Odmaa, Mongole de 27 ans": a name the model misses at a sentence start, introduced by an age."""
-    (tmp_path / "a.txt").write_text(
+    mentions = corpus_of(tmp_path, (
         "Titre\n\nLes files d'attente s'allongent.\n\nOdmaa, Mongole de 27 ans, également sans papiers, ne peut plus "
-        "faire les ménages.", encoding="utf-8")
-    mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
+        "faire les ménages.")).mentions
     people = mentions[(mentions["label"] == "PER") & (mentions["kind"] == "name")]
     assert "Odmaa" in set(people["canonical"]), mentions[["text", "label", "kind", "canonical"]]
 
 
 def test_words_glued_before_a_full_name_of_the_article_are_dropped(tmp_path):
     """"sur Twitter Anne Hidalgo" tagged as one name is Anne Hidalgo when the article names her, and the link is listed."""
-    (tmp_path / "a.txt").write_text(
+    corpus = corpus_of(tmp_path, (
         "Titre\n\nLa maire de Paris, Anne Hidalgo, a annoncé sa candidature.\n\n"
-        "C'est un soutien qu'a publié ce mardi sur Twitter Anne Hidalgo, candidate dimanche.", encoding="utf-8")
-    corpus = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False)
+        "C'est un soutien qu'a publié ce mardi sur Twitter Anne Hidalgo, candidate dimanche."))
     people = corpus.mentions[(corpus.mentions["label"] == "PER") & (corpus.mentions["kind"] == "name")]
     assert not any(name.startswith("Twitter") for name in people["canonical"]), people[["text", "canonical"]]
 
@@ -229,20 +228,18 @@ def test_two_spellings_of_one_person_are_called_by_the_usual_one(tmp_path):
 def test_a_hyphenated_surname_alone_is_the_person_of_the_article(tmp_path):
     """"Mme Apourceau-Poly" is Cathy Apourceau-Poly: a hyphenated surname is one word, not a first name
     and a surname, and the full name is not taken for a label glued before "Apourceau-Poly"."""
-    (tmp_path / "a.txt").write_text(
+    mentions = corpus_of(tmp_path, (
         "Titre\n\nLes deux rapporteurs Cathy Apourceau-Poly (CRCE) et René-Paul Savary (LR) ont rendu leur avis.\n\n"
-        "\"Que de temps perdu\", a lancé Mme Apourceau-Poly mercredi.", encoding="utf-8")
-    mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
+        "\"Que de temps perdu\", a lancé Mme Apourceau-Poly mercredi.")).mentions
     her = mentions[(mentions.kind == "name") & mentions.text.str.contains("Apourceau")]
     assert her.canonical.tolist() == ["Cathy Apourceau-Poly"] * 2, her[["text", "canonical", "method"]]
 
 
 def test_a_body_called_by_its_first_word_is_the_body_the_article_names(tmp_path):
     """"la Marine" after "la Marine nationale" is that body; an acronym or a brand is not a longer name."""
-    (tmp_path / "a.txt").write_text(
+    corpus = corpus_of(tmp_path, (
         "Titre\n\nLe porte-avions sera remplacé malgré les demandes répétées de la Marine nationale. Le groupe LR de "
-        "Nice s'y oppose.\n\nLa Marine plaide pour un deuxième navire. Les élus LR ont voté contre.", encoding="utf-8")
-    corpus = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False)
+        "Nice s'y oppose.\n\nLa Marine plaide pour un deuxième navire. Les élus LR ont voté contre."))
     links = corpus.entity_links[corpus.entity_links.method == "short name"]
     assert links[["text", "canonical"]].values.tolist() == [["Marine", "Marine nationale"]], corpus.mentions
 
@@ -257,28 +254,25 @@ def test_full_names_the_corpus_tags_as_people_are_looked_for_in_every_article():
 
 
 def test_a_name_tagged_as_a_place_is_a_person_when_the_article_says_m_before_its_surname(tmp_path):
-    (tmp_path / "a.txt").write_text(
+    mentions = corpus_of(tmp_path, (
         "Titre\n\nCes derniers jours, Danial Haris et les siens ont dû monter au premier étage. Car dans la ville, "
-        "les pluies ont tout recouvert.\n\nLa faute incombe selon M. Haris à un immeuble voisin.", encoding="utf-8")
-    mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
+        "les pluies ont tout recouvert.\n\nLa faute incombe selon M. Haris à un immeuble voisin.")).mentions
     names = mentions[mentions.kind == "name"]
     assert names[["type", "canonical"]].values.tolist() == [["PER", "Danial Haris"]] * 2, names
 
 
 def test_a_label_of_several_words_glued_before_a_first_name_is_not_part_of_the_name(tmp_path):
     """"du Rassemblement national Nicolas Bay", "de Los Angeles Eric Garcetti" tagged as one body or place."""
-    (tmp_path / "a.txt").write_text(
+    mentions = corpus_of(tmp_path, (
         "Titre\n\nL'eurodéputé du Rassemblement national Nicolas Bay, également membre du bureau exécutif du RN, a pour "
-        "sa part jugé la décision dangereuse. Le maire de Los Angeles Eric Garcetti s'y oppose.", encoding="utf-8")
-    mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
+        "sa part jugé la décision dangereuse. Le maire de Los Angeles Eric Garcetti s'y oppose.")).mentions
     people = mentions[(mentions.kind == "name") & (mentions.type == "PER")]
     assert people.canonical.tolist() == ["Nicolas Bay", "Eric Garcetti"], mentions[["text", "type", "canonical"]]
 
 
 def test_a_place_left_by_a_title_cut_off_is_not_part_of_the_name(tmp_path):
     """"du Maire de Nice Christian Estrosi" tagged as one name: "Maire" is a role and "de Nice" its complement."""
-    (tmp_path / "a.txt").write_text("Titre\n\nIl était juste avant conseiller spécial du Maire de Nice Christian Estrosi.",
-                                    encoding="utf-8")
-    mentions = load_corpus(tmp_path, cache_dir=tmp_path / "cache", progress=False).mentions
+    mentions = corpus_of(tmp_path, (
+        "Titre\n\nIl était juste avant conseiller spécial du Maire de Nice Christian Estrosi.")).mentions
     people = mentions[(mentions.kind == "name") & (mentions.type == "PER")]
     assert people.canonical.tolist() == ["Christian Estrosi"], mentions[["text", "type", "canonical"]]
